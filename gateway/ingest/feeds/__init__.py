@@ -1,0 +1,1 @@
+"""Internal plan feeds: record schemas (marshmallow), loaders and the feed-kind registry."""
