@@ -1,0 +1,113 @@
+"""The FHIR REST API at /fhir: views parse, call one interaction, render (DESIGN D2)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, request
+
+from gateway.api.access import access_context
+from gateway.api.db import connection, gateway_state
+from gateway.api.negotiation import check_accept, check_content_type
+from gateway.interactions import dispatch
+from gateway.interactions.capability import capability_bytes
+from gateway.interactions.messages import FhirRequest, FhirResponse
+from gateway.state import GatewayState
+
+bp = Blueprint("fhir", __name__, url_prefix="/fhir")
+SOFTWARE_VERSION = "0.1.0"
+_FORM = "application/x-www-form-urlencoded"
+
+
+def init_app(app: Flask, state: GatewayState) -> None:
+    """Register the FHIR blueprint."""
+    bp.before_request(check_accept_header)
+    app.register_blueprint(bp)
+
+
+def check_accept_header() -> None:
+    """Every /fhir request: refuse formats we cannot produce."""
+    check_accept(request)
+
+
+def fhir_request(**route: str | None) -> FhirRequest:
+    """The plain request for the current HTTP request and its route values."""
+    params = tuple((k, v) for k, v in request.args.items(multi=True) if k != "_format")
+    body = b""
+    if request.method in ("POST", "PUT"):
+        check_content_type(request, form_allowed=route.get("operation") == "_search")
+        if request.mimetype == _FORM:
+            params += tuple(request.form.items(multi=True))
+        else:
+            body = request.get_data(cache=True)
+    return FhirRequest(
+        method=request.method,
+        base_url=gateway_state().settings["BASE_URL"].rstrip("/"),
+        resource_type=route.get("rtype"),
+        resource_id=route.get("rid"),
+        version_id=route.get("vid"),
+        operation=route.get("operation"),
+        params=params,
+        headers={k.lower(): v for k, v in request.headers.items()},
+        body=body,
+    )
+
+
+def run(interaction: dispatch.Interaction, **route: str | None) -> Response:
+    """Parse, call the interaction with the caller's access, render."""
+    req = fhir_request(**route)
+    ctx = access_context(request.headers.get("Authorization"))
+    return render(dispatch.handle(interaction, req, ctx, connection(), gateway_state().settings))
+
+
+def render(result: FhirResponse) -> Response:
+    """The HTTP response for an interaction's result."""
+    response = Response(result.body, status=result.status, content_type=result.content_type)
+    response.headers.update(result.headers)
+    return response
+
+
+@bp.get("/metadata")
+def metadata() -> Response:
+    settings = gateway_state().settings
+    body = capability_bytes(tuple(sorted(settings.items())), SOFTWARE_VERSION)
+    return render(FhirResponse(200, body))
+
+
+@bp.route("/", methods=["GET", "POST"], strict_slashes=False)
+def system() -> Response:
+    return run("bundle" if request.method == "POST" else "search-system")
+
+
+@bp.get("/_history")
+def history_system() -> Response:
+    return run("history-system")
+
+
+@bp.route("/<rtype>", methods=["GET", "POST"])
+def type_level(rtype: str) -> Response:
+    return run("create" if request.method == "POST" else "search-type", rtype=rtype)
+
+
+@bp.post("/<rtype>/_search")
+def search_post(rtype: str) -> Response:
+    return run("search-type", rtype=rtype, operation="_search")
+
+
+@bp.get("/<rtype>/_history")
+def history_type(rtype: str) -> Response:
+    return run("history-type", rtype=rtype)
+
+
+@bp.route("/<rtype>/<rid>", methods=["GET", "PUT", "DELETE"])
+def instance(rtype: str, rid: str) -> Response:
+    kind = {"GET": "read", "PUT": "update", "DELETE": "delete"}[request.method]
+    return run(kind, rtype=rtype, rid=rid)  # type: ignore[arg-type]
+
+
+@bp.get("/<rtype>/<rid>/_history")
+def history_instance(rtype: str, rid: str) -> Response:
+    return run("history-instance", rtype=rtype, rid=rid)
+
+
+@bp.get("/<rtype>/<rid>/_history/<vid>")
+def vread(rtype: str, rid: str, vid: str) -> Response:
+    return run("vread", rtype=rtype, rid=rid, vid=vid)

@@ -1,0 +1,33 @@
+"""``/health`` (the process is up) and ``/ready`` (the database answers)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Flask, Response, jsonify
+from sqlalchemy import text
+
+from gateway.state import GatewayState
+
+LOG = logging.getLogger("gateway.health")
+
+
+def init_app(app: Flask, state: GatewayState) -> None:
+    """Register the probes."""
+    bp = Blueprint("health", __name__)
+
+    @bp.get("/health")
+    def health() -> Response:
+        return jsonify(status="up")
+
+    @bp.get("/ready")
+    def ready() -> tuple[Response, int]:
+        try:
+            with state.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - any failure means not ready; details only in the log
+            LOG.warning("readiness check failed: database unreachable")
+            return jsonify(status="unavailable", database="unreachable"), 503
+        return jsonify(status="ready", database="reachable"), 200
+
+    app.register_blueprint(bp)
