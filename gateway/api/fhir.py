@@ -19,10 +19,10 @@ _FORM = "application/x-www-form-urlencoded"
 
 def init_app(app: Flask, state: GatewayState) -> None:
     """Register the FHIR blueprint."""
-    bp.before_request(check_accept_header)
     app.register_blueprint(bp)
 
 
+@bp.before_request
 def check_accept_header() -> None:
     """Every /fhir request: refuse formats we cannot produce."""
     check_accept(request)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, bindparam, delete, insert, select, update
+from sqlalchemy import and_, bindparam, delete, insert, select, true, update
 from sqlalchemy.engine import Connection
 
 from gateway.store import indexing
@@ -111,7 +111,7 @@ class Repository:
             )
         stmt = (
             select(h.rid, h.res_type, h.res_id, h.version_id, h.last_updated, h.method, h.body)
-            .where(and_(*conds))
+            .where(and_(true(), *conds))
             .order_by(h.last_updated.desc(), h.rid.desc(), h.version_id.desc())
             .limit(count)
         )
