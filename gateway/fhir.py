@@ -10,7 +10,7 @@ https://hl7.org/fhir/R4/
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -39,6 +39,14 @@ R4B_ONLY_TYPES = frozenset(
         "SubscriptionTopic",
     }
 )
+
+# R4 resource types whose structure R4B reworked: the R4B model would judge R4 content wrongly.
+R4B_REWORKED_TYPES = frozenset({"Evidence", "EvidenceVariable"})
+
+# Choice-type suffixes of data types R4B added (CodeableReference, RatioRange), and R4B-only
+# elements: valid for the R4B models, invalid in R4 4.0.1.
+R4B_ONLY_SUFFIXES = ("CodeableReference", "RatioRange")
+R4B_ONLY_ELEMENTS = {("ActivityDefinition", "subjectCanonical"), ("PlanDefinition", "subjectCanonical")}
 
 # R4 4.0.1 resource types that R4B removed or renamed: none of them is served here.
 R4_ONLY_TYPES = frozenset(
@@ -76,7 +84,7 @@ class StructureIssue:
 @lru_cache(maxsize=None)
 def model_class(resource_type: str) -> type[FHIRResourceModel]:
     """The R4B model class for an R4 resource type; ``KeyError`` when it is not an R4 type."""
-    if resource_type in R4B_ONLY_TYPES or not resource_type[:1].isupper():
+    if resource_type in R4B_ONLY_TYPES | R4B_REWORKED_TYPES or not resource_type[:1].isupper():
         raise KeyError(resource_type)
     try:
         cls = get_fhir_model_class(resource_type)
@@ -110,7 +118,21 @@ def structure_issues(resource: Mapping[str, Any]) -> list[StructureIssue]:
             StructureIssue(_expression(resource_type, err["loc"]), _message(err["type"]))
             for err in exc.errors(include_url=False, include_input=False)
         ]
-    return []
+    return list(_r4b_only(resource_type, resource, resource_type))
+
+
+def _r4b_only(resource_type: str, node: Any, path: str) -> Iterator[StructureIssue]:
+    """Elements the R4B models accept but FHIR R4 4.0.1 does not have."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{path}.{key}"
+            if key.endswith(R4B_ONLY_SUFFIXES) or (resource_type, key) in R4B_ONLY_ELEMENTS:
+                yield StructureIssue(here, "element or data type not in FHIR R4 4.0.1")
+            elif isinstance(value, dict | list):
+                yield from _r4b_only(resource_type, value, here)
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _r4b_only(resource_type, item, f"{path}[{index}]")
 
 
 def model_to_json(model: FHIRResourceModel) -> dict[str, Any]:
