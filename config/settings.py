@@ -50,11 +50,16 @@ def load_settings(
     except ValidationError as exc:
         problems = "; ".join(
             f"GATEWAY_{key}: {' '.join(map(str, msgs)) if isinstance(msgs, list) else msgs}"
-            for key, msgs in sorted(exc.normalized_messages().items())
+            for key, msgs in sorted(_messages(exc).items())
         )
         raise ConfigError(f"invalid configuration: {problems}") from None
     _check_consistency(loaded)
     return MappingProxyType(loaded)
+
+
+def _messages(exc: ValidationError) -> dict[str, Any]:
+    messages = exc.messages
+    return messages if isinstance(messages, dict) else {"_schema": messages}
 
 
 def _check_consistency(settings: Mapping[str, Any]) -> None:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import orjson
 from fhir.resources.R4B import get_fhir_model_class
-from fhir.resources.R4B.fhirresourcemodel import FHIRResourceModel
+from fhir_core.fhirabstractmodel import FHIRAbstractModel
 from pydantic import ValidationError
 
 FHIR_VERSION = "4.0.1"
@@ -46,7 +46,10 @@ R4B_REWORKED_TYPES = frozenset({"Evidence", "EvidenceVariable"})
 # Choice-type suffixes of data types R4B added (CodeableReference, RatioRange), and R4B-only
 # elements: valid for the R4B models, invalid in R4 4.0.1.
 R4B_ONLY_SUFFIXES = ("CodeableReference", "RatioRange")
-R4B_ONLY_ELEMENTS = {("ActivityDefinition", "subjectCanonical"), ("PlanDefinition", "subjectCanonical")}
+R4B_ONLY_ELEMENTS = {
+    ("ActivityDefinition", "subjectCanonical"),
+    ("PlanDefinition", "subjectCanonical"),
+}
 
 # R4 4.0.1 resource types that R4B removed or renamed: none of them is served here.
 R4_ONLY_TYPES = frozenset(
@@ -81,8 +84,8 @@ class StructureIssue:
     message: str
 
 
-@lru_cache(maxsize=None)
-def model_class(resource_type: str) -> type[FHIRResourceModel]:
+@cache
+def model_class(resource_type: str) -> type[FHIRAbstractModel]:
     """The R4B model class for an R4 resource type; ``KeyError`` when it is not an R4 type."""
     if resource_type in R4B_ONLY_TYPES | R4B_REWORKED_TYPES or not resource_type[:1].isupper():
         raise KeyError(resource_type)
@@ -90,7 +93,7 @@ def model_class(resource_type: str) -> type[FHIRResourceModel]:
         cls = get_fhir_model_class(resource_type)
     except ValueError:
         raise KeyError(resource_type) from None
-    return cls  # type: ignore[no-any-return]
+    return cls
 
 
 def is_resource_type(resource_type: str) -> bool:
@@ -135,7 +138,7 @@ def _r4b_only(resource_type: str, node: Any, path: str) -> Iterator[StructureIss
             yield from _r4b_only(resource_type, item, f"{path}[{index}]")
 
 
-def model_to_json(model: FHIRResourceModel) -> dict[str, Any]:
+def model_to_json(model: FHIRAbstractModel) -> dict[str, Any]:
     """A model as FHIR JSON (aliases, no nulls): what mappings hand to the store."""
     return orjson.loads(model.model_dump_json(by_alias=True, exclude_none=True))  # type: ignore[no-any-return]
 

@@ -9,18 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 from fhir.resources.R4B import get_fhir_model_class
-from fhir.resources.R4B.fhirresourcemodel import FHIRResourceModel
+from fhir_core.fhirabstractmodel import FHIRAbstractModel
 
-__all__ = ["FHIRResourceModel", "build", "to_json"]
+__all__ = ["FHIRAbstractModel", "build", "to_json"]
 
 
-def build(resource_type: str, data: dict[str, Any]) -> FHIRResourceModel:
+def build(resource_type: str, data: dict[str, Any]) -> FHIRAbstractModel:
     """Validate ``data`` as a ``resource_type`` model (raises pydantic's ValidationError)."""
     cls = get_fhir_model_class(resource_type)
-    return cls.model_validate({"resourceType": resource_type, **data})  # type: ignore[no-any-return]
+    return cls.model_validate({"resourceType": resource_type, **data})
 
 
-def to_json(model: FHIRResourceModel) -> dict[str, Any]:
+def to_json(model: FHIRAbstractModel) -> dict[str, Any]:
     """FHIR JSON of a model: aliases, no nulls."""
     import json
 
