@@ -63,7 +63,7 @@ class AccessContext:
     def anonymous(cls) -> AccessContext:
         """The public Provider Directory: read and search of directory types only."""
         grant = TypeGrant(frozenset("rs"))
-        return cls(kind="anonymous", grants={t: grant for t in DIRECTORY_TYPES})
+        return cls(kind="anonymous", grants=dict.fromkeys(DIRECTORY_TYPES, grant))
 
     def grant_for(self, resource_type: str) -> TypeGrant | None:
         """The grant covering ``resource_type``, or ``None`` when it is not granted at all."""

@@ -21,7 +21,11 @@ def index_package(path: Path) -> list[dict[str, object]]:
     packages: dict[str, dict[str, object]] = {}
     with tarfile.open(path) as tar:
         for member in tar.getmembers():
-            if not member.isfile() or not member.name.endswith(".json") or "/example" in member.name:
+            if (
+                not member.isfile()
+                or not member.name.endswith(".json")
+                or "/example" in member.name
+            ):
                 continue
             folder = member.name.rsplit("/", 1)[0]
             handle = tar.extractfile(member)

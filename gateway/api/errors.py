@@ -57,7 +57,9 @@ def _http_error(error: HTTPException) -> Response:
     if status == 405:
         allowed = ", ".join(sorted(getattr(error, "valid_methods", None) or []))
         return render_error(
-            MethodNotAllowed(f"method {request.method} is not allowed here", headers={"Allow": allowed})
+            MethodNotAllowed(
+                f"method {request.method} is not allowed here", headers={"Allow": allowed}
+            )
         )
     if status == 413:
         return render_error(TooLarge("the request body is larger than this server accepts"))
@@ -72,7 +74,7 @@ def _unexpected(error: Exception) -> Response:
     if conn is not None:
         try:
             conn.rollback()
-        except Exception:  # noqa: BLE001 - the connection may be broken; it is discarded anyway
+        except Exception:
             conn.invalidate()
     LOG.error("unhandled error", exc_info=error, extra={"correlation_id": cid})
     return render_error(ServerError(f"internal error; correlation id {cid}"))

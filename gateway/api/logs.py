@@ -37,7 +37,9 @@ def init_app(app: Flask, state: GatewayState) -> None:
                     "method": request.method,
                     "route": request.url_rule.rule if request.url_rule else "<unmatched>",
                     "status": response.status_code,
-                    "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
+                    "ms": round(
+                        (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2
+                    ),
                 },
             )
         return response

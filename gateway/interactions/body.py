@@ -30,7 +30,9 @@ def check_resource(data: Any, expected_type: str | None, where: str = "") -> dic
     ``where`` prefixes issue locations (e.g. ``Bundle.entry[3].resource``).
     """
     if not isinstance(data, dict) or not isinstance(data.get("resourceType"), str):
-        raise InvalidResource("the body is not a FHIR resource", expression=[where or "resourceType"])
+        raise InvalidResource(
+            "the body is not a FHIR resource", expression=[where or "resourceType"]
+        )
     if expected_type is not None and data["resourceType"] != expected_type:
         raise InvalidResource(
             f"resourceType {data['resourceType']!r} does not match the URL's {expected_type!r}",

@@ -45,7 +45,9 @@ def process_bundle(
     bundle = check_resource(parse_json(request.body), "Bundle")
     kind = bundle.get("type")
     if kind not in ("batch", "transaction"):
-        raise Invalid("only batch and transaction Bundles can be posted here", expression=["Bundle.type"])
+        raise Invalid(
+            "only batch and transaction Bundles can be posted here", expression=["Bundle.type"]
+        )
     entries = [_parse_entry(request, i, e) for i, e in enumerate(bundle.get("entry") or [])]
     if kind == "transaction":
         responses = _transaction(entries, ctx, conn, settings)
@@ -59,7 +61,11 @@ def _transaction(
     entries: list[Entry], ctx: AccessContext, conn: Connection, settings: Settings
 ) -> list[bytes]:
     entries = _assign_ids(entries)
-    mapping = {e.full_url: f"{e.request.resource_type}/{e.assigned_id}" for e in entries if e.full_url and e.assigned_id}
+    mapping = {
+        e.full_url: f"{e.request.resource_type}/{e.assigned_id}"
+        for e in entries
+        if e.full_url and e.assigned_id
+    }
     entries = [_rewritten(e, mapping) for e in entries]
     results: dict[int, bytes] = {}
     for entry in sorted(entries, key=lambda e: (_ORDER.get(e.request.method, 9), e.index)):
@@ -82,7 +88,9 @@ def _batch_entry(entry: Entry, ctx: AccessContext, conn: Connection, settings: S
     return _response_entry(entry, response)
 
 
-def _execute(entry: Entry, ctx: AccessContext, conn: Connection, settings: Settings) -> FhirResponse:
+def _execute(
+    entry: Entry, ctx: AccessContext, conn: Connection, settings: Settings
+) -> FhirResponse:
     from gateway.interactions import dispatch, write
 
     if entry.interaction == "create":
@@ -94,13 +102,18 @@ def _parse_entry(bundle_request: FhirRequest, index: int, raw: Any) -> Entry:
     where = f"Bundle.entry[{index}]"
     req = raw.get("request") if isinstance(raw, dict) else None
     if not isinstance(req, dict) or not req.get("method") or not req.get("url"):
-        raise Invalid(f"{where} needs request.method and request.url", expression=[f"{where}.request"])
+        raise Invalid(
+            f"{where} needs request.method and request.url", expression=[f"{where}.request"]
+        )
     method = str(req["method"]).upper()
     url = urlsplit(str(req["url"]).removeprefix(bundle_request.base_url + "/"))
     parts = [p for p in url.path.split("/") if p]
     interaction = _interaction(method, parts)
     if interaction is None:
-        raise Invalid(f"{where}: {method} {url.path} is not supported in a Bundle", expression=[f"{where}.request"])
+        raise Invalid(
+            f"{where}: {method} {url.path} is not supported in a Bundle",
+            expression=[f"{where}.request"],
+        )
     body = b""
     if method in ("POST", "PUT"):
         resource = raw.get("resource")
@@ -108,7 +121,11 @@ def _parse_entry(bundle_request: FhirRequest, index: int, raw: Any) -> Entry:
         body = orjson.dumps(resource)
     headers = {
         name: str(req[key])
-        for key, name in (("ifMatch", "if-match"), ("ifNoneExist", "if-none-exist"), ("ifNoneMatch", "if-none-match"))
+        for key, name in (
+            ("ifMatch", "if-match"),
+            ("ifNoneExist", "if-none-exist"),
+            ("ifNoneMatch", "if-none-match"),
+        )
         if req.get(key)
     }
     sub = FhirRequest(
@@ -142,7 +159,8 @@ def _interaction(method: str, parts: list[str]) -> str | None:
 
 def _assign_ids(entries: list[Entry]) -> list[Entry]:
     return [
-        replace(e, assigned_id=str(uuid.uuid4())) if e.interaction == "create" else e for e in entries
+        replace(e, assigned_id=str(uuid.uuid4())) if e.interaction == "create" else e
+        for e in entries
     ]
 
 
@@ -163,7 +181,9 @@ def _response_entry(entry: Entry, response: FhirResponse) -> bytes:
     rtype = entry.request.resource_type
     if rtype and response.body and entry.interaction != "search-type":
         location = response.headers.get("Location", "")
-        resource_id = entry.request.resource_id or location.rsplit("/_history/", 1)[0].rsplit("/", 1)[-1]
+        resource_id = (
+            entry.request.resource_id or location.rsplit("/_history/", 1)[0].rsplit("/", 1)[-1]
+        )
         if not resource_id:
             resource_id = orjson.loads(response.body).get("id")
         full_url = f"{entry.request.base_url}/{rtype}/{resource_id}"

@@ -101,7 +101,12 @@ def capability_statement(settings: Settings, software_version: str) -> dict[str,
                 "mode": "server",
                 "documentation": _limits(settings),
                 "resource": [_resource_entry(t, by_type.get(t, [])) for t in types],
-                "interaction": [{"code": "transaction"}, {"code": "batch"}, {"code": "history-system"}, {"code": "search-system"}],
+                "interaction": [
+                    {"code": "transaction"},
+                    {"code": "batch"},
+                    {"code": "history-system"},
+                    {"code": "search-system"},
+                ],
             }
         ],
     }

@@ -33,13 +33,17 @@ Handler = Callable[[FhirRequest, AccessContext, Connection, Settings], FhirRespo
 WRITES: frozenset[str] = frozenset({"create", "update", "delete", "bundle"})
 
 
-def _search(request: FhirRequest, ctx: AccessContext, conn: Connection, settings: Settings) -> FhirResponse:
+def _search(
+    request: FhirRequest, ctx: AccessContext, conn: Connection, settings: Settings
+) -> FhirResponse:
     from gateway.interactions.search import search
 
     return search(request, ctx, conn, settings)
 
 
-def _bundle(request: FhirRequest, ctx: AccessContext, conn: Connection, settings: Settings) -> FhirResponse:
+def _bundle(
+    request: FhirRequest, ctx: AccessContext, conn: Connection, settings: Settings
+) -> FhirResponse:
     from gateway.interactions.bundle import process_bundle
 
     return process_bundle(request, ctx, conn, settings)

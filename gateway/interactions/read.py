@@ -44,11 +44,15 @@ def vread(request: FhirRequest, ctx: AccessContext, conn: Connection) -> FhirRes
     if stored is None:
         raise NotFound(f"{rtype}/{rid} has no version {version}")
     if stored.deleted:
-        raise Gone(f"{rtype}/{rid} version {version} is a deletion", headers=_version_headers(stored))
+        raise Gone(
+            f"{rtype}/{rid} version {version} is a deletion", headers=_version_headers(stored)
+        )
     return resource_response(request, stored)
 
 
-def resource_response(request: FhirRequest, stored: StoredResource, status: int = 200) -> FhirResponse:
+def resource_response(
+    request: FhirRequest, stored: StoredResource, status: int = 200
+) -> FhirResponse:
     """The stored bytes with ETag and Last-Modified; 304 when ``If-None-Match`` matches."""
     headers = _version_headers(stored)
     if _matches(request.header("if-none-match"), stored.etag):

@@ -128,7 +128,9 @@ def _written(request: FhirRequest, response: FhirResponse, rid: str) -> FhirResp
     elif "return=OperationOutcome" in prefer:
         outcome = {
             "resourceType": "OperationOutcome",
-            "issue": [{"severity": "information", "code": "informational", "diagnostics": f"stored {rid}"}],
+            "issue": [
+                {"severity": "information", "code": "informational", "diagnostics": f"stored {rid}"}
+            ],
         }
         response.body = orjson.dumps(outcome)
     return response

@@ -12,7 +12,9 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 
-def write_index(conn: Connection, rid: int, resource_type: str, resource: Mapping[str, Any]) -> None:
+def write_index(
+    conn: Connection, rid: int, resource_type: str, resource: Mapping[str, Any]
+) -> None:
     """Replace the index rows of resource ``rid`` with those extracted from ``resource``."""
 
 

@@ -24,7 +24,11 @@ class RawStatement:
         hit = self._compiled.get(name)
         if hit is None:
             compiled = self.statement.compile(dialect=conn.dialect)
-            positions = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
+            positions = (
+                tuple(compiled.positiontup)
+                if compiled.positional and compiled.positiontup
+                else None
+            )
             hit = (str(compiled), positions)
             self._compiled[name] = hit
         return hit

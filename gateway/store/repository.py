@@ -107,7 +107,10 @@ class Repository:
             at, rid, vid = before
             conds.append(
                 (h.last_updated < at)
-                | ((h.last_updated == at) & ((h.rid < rid) | ((h.rid == rid) & (h.version_id < vid))))
+                | (
+                    (h.last_updated == at)
+                    & ((h.rid < rid) | ((h.rid == rid) & (h.version_id < vid)))
+                )
             )
         stmt = (
             select(h.rid, h.res_type, h.res_id, h.version_id, h.last_updated, h.method, h.body)
@@ -117,7 +120,9 @@ class Repository:
         )
         return [
             (
-                StoredResource(r[0], r[1], r[2], r[3], as_utc(r[4]), r[5] == "DELETE", bytes(r[6] or b"")),
+                StoredResource(
+                    r[0], r[1], r[2], r[3], as_utc(r[4]), r[5] == "DELETE", bytes(r[6] or b"")
+                ),
                 r[5],
             )
             for r in self.conn.execute(stmt)
@@ -232,9 +237,13 @@ class Repository:
         now = _later_than(current.last_updated)
         data, content_hash = _stamp(current.resource_type, current.id, body, version, now)
         self._swap(current, version, now, data, False, content_hash, mapping_version)
-        self._add_history(current.rid, current.resource_type, current.id, version, now, method, data)
+        self._add_history(
+            current.rid, current.resource_type, current.id, version, now, method, data
+        )
         indexing.write_index(self.conn, current.rid, current.resource_type, orjson.loads(data))
-        return StoredResource(current.rid, current.resource_type, current.id, version, now, False, data)
+        return StoredResource(
+            current.rid, current.resource_type, current.id, version, now, False, data
+        )
 
     def _swap(
         self,
@@ -288,7 +297,9 @@ class Repository:
 
     def _hash_of(self, rid: int) -> str:
         return str(
-            self.conn.execute(select(resource.c.content_hash).where(resource.c.rid == rid)).scalar_one()
+            self.conn.execute(
+                select(resource.c.content_hash).where(resource.c.rid == rid)
+            ).scalar_one()
         )
 
     def purge(self, resource_type: str, resource_id: str) -> None:

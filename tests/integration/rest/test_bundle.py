@@ -26,7 +26,11 @@ def _tx(*entries: dict[str, Any], kind: str = "transaction") -> dict[str, Any]:
 
 
 def _post(full_url: str, resource: dict[str, Any]) -> dict[str, Any]:
-    return {"fullUrl": full_url, "resource": resource, "request": {"method": "POST", "url": resource["resourceType"]}}
+    return {
+        "fullUrl": full_url,
+        "resource": resource,
+        "request": {"method": "POST", "url": resource["resourceType"]},
+    }
 
 
 def _count(fhir: FlaskClient, rtype: str) -> int:
@@ -37,7 +41,9 @@ def _count(fhir: FlaskClient, rtype: str) -> int:
 def test_transaction_rewrites_urn_uuid_references(fhir: FlaskClient) -> None:
     response = fhir.post(
         "/fhir",
-        json=_tx(_post("urn:uuid:a1", patient("T")), _post("urn:uuid:b2", _observation("urn:uuid:a1"))),
+        json=_tx(
+            _post("urn:uuid:a1", patient("T")), _post("urn:uuid:b2", _observation("urn:uuid:a1"))
+        ),
     )
     assert response.status_code == 200
     bundle = response.get_json()
@@ -66,14 +72,19 @@ def test_transaction_failure_names_entry_and_writes_nothing(fhir: FlaskClient) -
 
 def test_transaction_invalid_resource_names_entry_path(fhir: FlaskClient) -> None:
     response = fhir.post(
-        "/fhir", json=_tx(_post("urn:uuid:a1", patient("T")), _post("urn:uuid:b", _observation("x", status=7)))
+        "/fhir",
+        json=_tx(
+            _post("urn:uuid:a1", patient("T")), _post("urn:uuid:b", _observation("x", status=7))
+        ),
     )
     assert response.status_code == 400
     assert "Bundle.entry[1].resource.status" in response.get_json()["issue"][0]["expression"]
     assert _count(fhir, "Patient") == 0
 
 
-def test_transaction_version_conflict_rolls_back(fhir: FlaskClient, created: dict[str, Any]) -> None:
+def test_transaction_version_conflict_rolls_back(
+    fhir: FlaskClient, created: dict[str, Any]
+) -> None:
     pid = created["id"]
     update = {
         "resource": {**created, "gender": "male"},

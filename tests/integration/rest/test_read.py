@@ -10,7 +10,9 @@ from flask.testing import FlaskClient
 pytestmark = pytest.mark.integration
 
 
-def test_read_returns_stored_resource_with_version_headers(fhir: FlaskClient, created: dict[str, Any]) -> None:
+def test_read_returns_stored_resource_with_version_headers(
+    fhir: FlaskClient, created: dict[str, Any]
+) -> None:
     response = fhir.get(f"/fhir/Patient/{created['id']}")
     assert response.status_code == 200
     assert response.content_type.startswith("application/fhir+json")
@@ -22,13 +24,17 @@ def test_read_returns_stored_resource_with_version_headers(fhir: FlaskClient, cr
     assert body["meta"]["lastUpdated"].endswith("Z")
 
 
-def test_read_with_matching_if_none_match_is_304(fhir: FlaskClient, created: dict[str, Any]) -> None:
+def test_read_with_matching_if_none_match_is_304(
+    fhir: FlaskClient, created: dict[str, Any]
+) -> None:
     response = fhir.get(f"/fhir/Patient/{created['id']}", headers={"If-None-Match": 'W/"1"'})
     assert response.status_code == 304
     assert response.data == b""
 
 
-def test_read_with_stale_if_none_match_returns_body(fhir: FlaskClient, created: dict[str, Any]) -> None:
+def test_read_with_stale_if_none_match_returns_body(
+    fhir: FlaskClient, created: dict[str, Any]
+) -> None:
     response = fhir.get(f"/fhir/Patient/{created['id']}", headers={"If-None-Match": 'W/"7"'})
     assert response.status_code == 200
 
@@ -44,7 +50,9 @@ def test_read_unknown_id_is_404_operation_outcome(fhir: FlaskClient) -> None:
 def test_read_unknown_type_is_404(fhir: FlaskClient) -> None:
     response = fhir.get("/fhir/Pateint/1")
     assert response.status_code == 404
-    assert response.get_json()["issue"][0]["details"]["coding"][0]["code"] == "unknown-resource-type"
+    assert (
+        response.get_json()["issue"][0]["details"]["coding"][0]["code"] == "unknown-resource-type"
+    )
 
 
 def test_r4b_only_type_is_unknown(fhir: FlaskClient) -> None:

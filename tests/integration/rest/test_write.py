@@ -52,19 +52,28 @@ def test_create_malformed_json_is_400(fhir: FlaskClient) -> None:
 
 
 def test_create_wrong_content_type_is_415(fhir: FlaskClient) -> None:
-    response = fhir.post("/fhir/Patient", data=b"<Patient/>", headers={"Content-Type": "application/xml"})
+    response = fhir.post(
+        "/fhir/Patient", data=b"<Patient/>", headers={"Content-Type": "application/xml"}
+    )
     assert response.status_code == 415
 
 
 def test_body_over_limit_is_413(make_app: Any) -> None:
     app = make_app(MAX_BODY_BYTES=2048)
-    big = patient(text={"status": "generated", "div": "<div xmlns=\"http://www.w3.org/1999/xhtml\">" + "x" * 4000 + "</div>"})
+    big = patient(
+        text={
+            "status": "generated",
+            "div": '<div xmlns="http://www.w3.org/1999/xhtml">' + "x" * 4000 + "</div>",
+        }
+    )
     response = app.test_client().post("/fhir/Patient", json=big, headers=FHIR_JSON)
     assert response.status_code == 413
     assert response.get_json()["issue"][0]["code"] == "too-costly"
 
 
-def test_update_makes_new_version_and_keeps_history(fhir: FlaskClient, created: dict[str, Any]) -> None:
+def test_update_makes_new_version_and_keeps_history(
+    fhir: FlaskClient, created: dict[str, Any]
+) -> None:
     pid = created["id"]
     response = fhir.put(f"/fhir/Patient/{pid}", json={**created, "gender": "male"})
     assert response.status_code == 200
@@ -98,7 +107,9 @@ def test_update_with_stale_if_match_is_412_and_changes_nothing(
 
 def test_update_with_current_if_match_succeeds(fhir: FlaskClient, created: dict[str, Any]) -> None:
     response = fhir.put(
-        f"/fhir/Patient/{created['id']}", json={**created, "gender": "male"}, headers={"If-Match": 'W/"1"'}
+        f"/fhir/Patient/{created['id']}",
+        json={**created, "gender": "male"},
+        headers={"If-Match": 'W/"1"'},
     )
     assert response.status_code == 200
 
@@ -114,7 +125,9 @@ def test_rejected_update_leaves_previous_version_and_history(
     assert [e["resource"]["meta"]["versionId"] for e in history["entry"]] == ["1"]
 
 
-def test_delete_then_read_is_410_and_history_shows_delete(fhir: FlaskClient, created: dict[str, Any]) -> None:
+def test_delete_then_read_is_410_and_history_shows_delete(
+    fhir: FlaskClient, created: dict[str, Any]
+) -> None:
     pid = created["id"]
     assert fhir.delete(f"/fhir/Patient/{pid}").status_code == 204
     assert fhir.get(f"/fhir/Patient/{pid}").status_code == 410

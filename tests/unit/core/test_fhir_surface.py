@@ -13,7 +13,9 @@ def test_fhir_version_is_r4() -> None:
     assert FHIR_VERSION == "4.0.1"
 
 
-@pytest.mark.parametrize("rtype", ["Patient", "ExplanationOfBenefit", "InsurancePlan", "Provenance"])
+@pytest.mark.parametrize(
+    "rtype", ["Patient", "ExplanationOfBenefit", "InsurancePlan", "Provenance"]
+)
 def test_r4_types_are_known(rtype: str) -> None:
     assert is_resource_type(rtype)
 
@@ -42,7 +44,10 @@ def test_missing_required_element_is_reported() -> None:
 
 
 def test_r4b_only_data_types_are_refused() -> None:
-    extension = {"url": "http://example.org/x", "valueCodeableReference": {"concept": {"text": "x"}}}
+    extension = {
+        "url": "http://example.org/x",
+        "valueCodeableReference": {"concept": {"text": "x"}},
+    }
     issues = structure_issues({"resourceType": "Patient", "extension": [extension]})
     assert [i.expression for i in issues] == ["Patient.extension[0].valueCodeableReference"]
 

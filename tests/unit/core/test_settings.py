@@ -36,7 +36,9 @@ def test_bad_values_name_every_key() -> None:
 
 def test_inconsistent_counts_are_refused() -> None:
     with pytest.raises(ConfigError, match="SEARCH_DEFAULT_COUNT"):
-        load_settings(environ={"GATEWAY_SEARCH_DEFAULT_COUNT": "100", "GATEWAY_SEARCH_MAX_COUNT": "10"})
+        load_settings(
+            environ={"GATEWAY_SEARCH_DEFAULT_COUNT": "100", "GATEWAY_SEARCH_MAX_COUNT": "10"}
+        )
 
 
 def test_unsupported_database_is_refused() -> None:
