@@ -7,7 +7,11 @@ from importlib import import_module
 from gateway.ingest.feeds.kind import FeedKind
 
 # Family modules, each exposing ``KINDS: tuple[FeedKind, ...]``. A family adds its module here.
-FAMILY_MODULES: tuple[str, ...] = ()
+FAMILY_MODULES: tuple[str, ...] = (
+    "gateway.ingest.feeds.providers",
+    "gateway.ingest.feeds.networks",
+    "gateway.ingest.feeds.plans",
+)
 
 
 def feed_kinds() -> list[FeedKind]:

@@ -1,0 +1,69 @@
+"""Network feeds: provider networks and organization affiliations (docs/feeds/networks.md)."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from gateway.ingest.feeds.kind import FeedKind
+from gateway.ingest.feeds.providers import directory_kind
+from gateway.ingest.feeds.providers_fields import (
+    DATE,
+    KEY,
+    AddressSchema,
+    CodeSchema,
+    ContactSchema,
+    RecordSchema,
+    keys,
+    one_of,
+)
+from mappings import network
+from mappings.directory_records import NetworkRecord, OrganizationAffiliationRecord
+
+DOC = "docs/feeds/networks.md"
+
+
+class NetworkSchema(RecordSchema):
+    """One line of ``networks.jsonl``."""
+
+    record = NetworkRecord
+    key = fields.String(required=True, validate=KEY)
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    owner_key = fields.String(required=True, validate=KEY)
+    phone = fields.String(required=True, validate=validate.Length(7, 25))
+    address = fields.Nested(AddressSchema, required=True)
+    aliases = fields.List(fields.String(), load_default=list)
+    contact = fields.Nested(ContactSchema, load_default=None)
+    coverage_area_keys = keys()
+    endpoint_keys = keys()
+
+
+class OrganizationAffiliationSchema(RecordSchema):
+    """One line of ``organization_affiliations.jsonl``."""
+
+    record = OrganizationAffiliationRecord
+    key = fields.String(required=True, validate=KEY)
+    primary_org_key = fields.String(required=True, validate=KEY)
+    participating_org_key = fields.String(required=True, validate=KEY)
+    role_code = fields.String(required=True, validate=one_of("OrganizationAffiliationRoleCS"))
+    network_keys = keys()
+    specialties = fields.List(fields.Nested(CodeSchema), load_default=list)
+    location_keys = keys()
+    service_keys = keys()
+    endpoint_keys = keys()
+    phone = fields.String(load_default=None, validate=validate.Length(7, 25))
+    start = fields.String(load_default=None, validate=DATE)
+    end = fields.String(load_default=None, validate=DATE)
+    active = fields.Boolean(load_default=True)
+
+
+KINDS: tuple[FeedKind, ...] = (
+    directory_kind("networks", NetworkSchema, network.to_network, network.MAPPING_VERSION, 10, DOC),
+    directory_kind(
+        "organization_affiliations",
+        OrganizationAffiliationSchema,
+        network.to_organization_affiliation,
+        network.MAPPING_VERSION,
+        13,
+        DOC,
+    ),
+)

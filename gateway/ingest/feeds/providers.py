@@ -1,0 +1,244 @@
+"""Provider directory feeds: practitioners, organizations, locations, roles, services, endpoints.
+
+Formats: docs/feeds/providers.md. Mappings: mappings/providers*.py (Plan-Net 1.1.0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from marshmallow import fields, validate
+
+from gateway.ingest.feeds.kind import FeedKind, MappedResources
+from gateway.ingest.feeds.providers_fields import (
+    DATE,
+    KEY,
+    AddressSchema,
+    CodeSchema,
+    ContactSchema,
+    HoursSchema,
+    LanguageSchema,
+    QualificationSchema,
+    RecordSchema,
+    UnavailableSchema,
+    keys,
+    npi_check,
+    one_of,
+)
+from mappings import providers, providers_locations, providers_roles
+from mappings.directory_records import (
+    EndpointRecord,
+    HealthcareServiceRecord,
+    LocationRecord,
+    OrganizationRecord,
+    PractitionerRecord,
+    PractitionerRoleRecord,
+)
+from mappings.models import FHIRAbstractModel, to_json
+
+PHONE = validate.Length(7, 25)
+
+
+def mapped(to_model: Callable[[Any], FHIRAbstractModel]) -> Callable[[Any], MappedResources]:
+    """A feed kind's ``to_fhir``: the record's one resource as FHIR JSON."""
+
+    def to_fhir(record: Any) -> MappedResources:
+        return [to_json(to_model(record))]
+
+    return to_fhir
+
+
+class PractitionerSchema(RecordSchema):
+    """One line of ``practitioners.jsonl``."""
+
+    record = PractitionerRecord
+    npi = fields.String(required=True, validate=npi_check)
+    family = fields.String(required=True, validate=validate.Length(1, 60))
+    given = fields.List(fields.String(validate=validate.Length(1, 60)), required=True)
+    phone = fields.String(required=True, validate=PHONE)
+    address = fields.Nested(AddressSchema, required=True)
+    active = fields.Boolean(load_default=True)
+    prefix = fields.String(load_default=None)
+    suffix = fields.String(load_default=None)
+    gender = fields.String(
+        load_default=None, validate=validate.OneOf(["male", "female", "other", "unknown"])
+    )
+    languages = fields.List(fields.Nested(LanguageSchema), load_default=list)
+    qualifications = fields.List(fields.Nested(QualificationSchema), load_default=list)
+
+
+class OrganizationSchema(RecordSchema):
+    """One line of ``organizations.jsonl`` (providers, facilities, pharmacies, payers)."""
+
+    record = OrganizationRecord
+    key = fields.String(required=True, validate=KEY)
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    org_type = fields.String(required=True, validate=one_of("OrgTypeCS", exclude=("ntwk",)))
+    phone = fields.String(required=True, validate=PHONE)
+    address = fields.Nested(AddressSchema, required=True)
+    npi = fields.String(load_default=None, validate=npi_check)
+    tin = fields.String(load_default=None, validate=validate.Regexp(r"^\d{9}$"))
+    aliases = fields.List(fields.String(), load_default=list)
+    active = fields.Boolean(load_default=True)
+    url = fields.Url(load_default=None)
+    partof_key = fields.String(load_default=None, validate=KEY)
+    description = fields.String(load_default=None)
+    contact = fields.Nested(ContactSchema, load_default=None)
+    qualifications = fields.List(fields.Nested(QualificationSchema), load_default=list)
+    coverage_area_keys = keys()
+    endpoint_keys = keys()
+
+
+class LocationSchema(RecordSchema):
+    """One line of ``locations.jsonl`` (sites of care and coverage areas)."""
+
+    record = LocationRecord
+    key = fields.String(required=True, validate=KEY)
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    type_code = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2,10}$"))
+    address = fields.Nested(AddressSchema, required=True)
+    phone = fields.String(load_default=None, validate=PHONE)
+    aliases = fields.List(fields.String(), load_default=list)
+    description = fields.String(load_default=None)
+    managing_org_key = fields.String(load_default=None, validate=KEY)
+    partof_key = fields.String(load_default=None, validate=KEY)
+    hours = fields.List(fields.Nested(HoursSchema), load_default=list)
+    availability_exceptions = fields.String(load_default=None)
+    new_patients = fields.String(load_default=None, validate=one_of("AcceptingPatientsCS"))
+    accessibility = fields.List(
+        fields.String(validate=one_of("AccessibilityCS")), load_default=list
+    )
+    boundary_geojson = fields.String(load_default=None)
+    endpoint_keys = keys()
+
+
+class PractitionerRoleSchema(RecordSchema):
+    """One line of ``practitioner_roles.jsonl``."""
+
+    record = PractitionerRoleRecord
+    key = fields.String(required=True, validate=KEY)
+    practitioner_npi = fields.String(required=True, validate=npi_check)
+    organization_key = fields.String(required=True, validate=KEY)
+    role_code = fields.String(required=True, validate=one_of("ProviderRoleCS"))
+    specialties = fields.List(fields.Nested(CodeSchema), required=True, validate=validate.Length(1))
+    location_keys = keys()
+    service_keys = keys()
+    network_keys = keys()
+    endpoint_keys = keys()
+    phone = fields.String(load_default=None, validate=PHONE)
+    hours = fields.List(fields.Nested(HoursSchema), load_default=list)
+    not_available = fields.List(fields.Nested(UnavailableSchema), load_default=list)
+    new_patients = fields.String(load_default=None, validate=one_of("AcceptingPatientsCS"))
+    credential = fields.Nested(QualificationSchema, load_default=None)
+    start = fields.String(load_default=None, validate=DATE)
+    end = fields.String(load_default=None, validate=DATE)
+    active = fields.Boolean(load_default=True)
+
+
+class HealthcareServiceSchema(RecordSchema):
+    """One line of ``healthcare_services.jsonl``."""
+
+    record = HealthcareServiceRecord
+    key = fields.String(required=True, validate=KEY)
+    organization_key = fields.String(required=True, validate=KEY)
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    category = fields.String(required=True, validate=one_of("HealthcareServiceCategoryCS"))
+    types = fields.List(fields.Nested(CodeSchema), load_default=list)
+    specialties = fields.List(fields.Nested(CodeSchema), load_default=list)
+    location_keys = keys()
+    coverage_area_keys = keys()
+    endpoint_keys = keys()
+    comment = fields.String(load_default=None)
+    phone = fields.String(load_default=None, validate=PHONE)
+    appointment_required = fields.Boolean(load_default=False)
+    hours = fields.List(fields.Nested(HoursSchema), load_default=list)
+    not_available = fields.List(fields.Nested(UnavailableSchema), load_default=list)
+    availability_exceptions = fields.String(load_default=None)
+    delivery = fields.String(load_default="physical", validate=one_of("DeliveryMethodCS"))
+    virtual_modalities = fields.List(
+        fields.String(validate=one_of("VirtualModalitiesCS")), load_default=list
+    )
+    new_patients = fields.String(load_default=None, validate=one_of("AcceptingPatientsCS"))
+    active = fields.Boolean(load_default=True)
+
+
+class EndpointSchema(RecordSchema):
+    """One line of ``endpoints.jsonl``."""
+
+    record = EndpointRecord
+    key = fields.String(required=True, validate=KEY)
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    address = fields.Url(required=True, schemes={"https"})
+    connection_type = fields.String(required=True, validate=one_of("EndpointConnectionTypeCS"))
+    managing_org_key = fields.String(required=True, validate=KEY)
+    usecase = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3,12}$"))
+    mime_types = fields.List(fields.String(), load_default=lambda: ["application/fhir+json"])
+    contact_email = fields.Email(load_default=None)
+
+
+def directory_kind(
+    name: str,
+    schema: type[RecordSchema],
+    to_model: Any,
+    version: str,
+    order: int,
+    doc: str = "docs/feeds/providers.md",
+) -> FeedKind:
+    """A JSON Lines directory feed kind mapping each row to one resource."""
+    return FeedKind(
+        name=name,
+        file_pattern=f"{name}*.jsonl",
+        file_format="jsonl",
+        schema=schema,
+        to_fhir=mapped(to_model),
+        mapping_version=version,
+        order=order,
+        doc=doc,
+    )
+
+
+KINDS: tuple[FeedKind, ...] = (
+    directory_kind(
+        "endpoints",
+        EndpointSchema,
+        providers_locations.to_endpoint,
+        providers_locations.MAPPING_VERSION,
+        10,
+    ),
+    directory_kind(
+        "organizations",
+        OrganizationSchema,
+        providers.to_organization,
+        providers.MAPPING_VERSION,
+        10,
+    ),
+    directory_kind(
+        "locations",
+        LocationSchema,
+        providers_locations.to_location,
+        providers_locations.MAPPING_VERSION,
+        11,
+    ),
+    directory_kind(
+        "practitioners",
+        PractitionerSchema,
+        providers.to_practitioner,
+        providers.MAPPING_VERSION,
+        11,
+    ),
+    directory_kind(
+        "healthcare_services",
+        HealthcareServiceSchema,
+        providers_roles.to_healthcare_service,
+        providers_roles.MAPPING_VERSION,
+        12,
+    ),
+    directory_kind(
+        "practitioner_roles",
+        PractitionerRoleSchema,
+        providers_roles.to_practitioner_role,
+        providers_roles.MAPPING_VERSION,
+        13,
+    ),
+)
