@@ -15,3 +15,8 @@ class GatewayState:
 
     settings: Settings
     engine: Engine
+
+    @property
+    def base_url(self) -> str:
+        """The absolute FHIR base URL without a trailing slash."""
+        return str(self.settings["BASE_URL"]).rstrip("/")

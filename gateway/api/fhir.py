@@ -30,23 +30,24 @@ def check_accept_header() -> None:
 
 def fhir_request(**route: str | None) -> FhirRequest:
     """The plain request for the current HTTP request and its route values."""
-    params = tuple((k, v) for k, v in request.args.items(multi=True) if k != "_format")
+    http = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup
+    params = tuple((k, v) for k, v in http.args.items(multi=True) if k != "_format")
     body = b""
-    if request.method in ("POST", "PUT"):
-        check_content_type(request, form_allowed=route.get("operation") == "_search")
-        if request.mimetype == _FORM:
-            params += tuple(request.form.items(multi=True))
+    if http.method in ("POST", "PUT"):
+        check_content_type(http, form_allowed=route.get("operation") == "_search")
+        if http.mimetype == _FORM:
+            params += tuple(http.form.items(multi=True))
         else:
-            body = request.get_data(cache=True)
+            body = http.get_data(cache=True)
     return FhirRequest(
-        method=request.method,
-        base_url=gateway_state().settings["BASE_URL"].rstrip("/"),
+        method=http.method,
+        base_url=gateway_state().base_url,
         resource_type=route.get("rtype"),
         resource_id=route.get("rid"),
         version_id=route.get("vid"),
         operation=route.get("operation"),
         params=params,
-        headers={k.lower(): v for k, v in request.headers.items()},
+        headers={k.lower(): v for k, v in http.headers.items()},
         body=body,
     )
 

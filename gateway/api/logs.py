@@ -29,8 +29,8 @@ def init_app(app: Flask, state: GatewayState) -> None:
     @app.after_request
     def _finish(response: Response) -> Response:
         response.headers["X-Request-Id"] = g.get("correlation_id", "")
-        if LOG.isEnabledFor(logging.INFO):
-            LOG.info(
+        if LOG.isEnabledFor(logging.DEBUG):
+            LOG.debug(
                 "request",
                 extra={
                     "correlation_id": g.get("correlation_id"),

@@ -15,12 +15,12 @@ _FORM = "application/x-www-form-urlencoded"
 
 def check_accept(request: Request) -> None:
     """406 when the client asks only for formats we do not produce (XML, Turtle)."""
-    fmt = request.args.get("_format")
+    fmt = request.args.get("_format") if "_format" in request.query_string.decode() else None
     if fmt is not None:
         if fmt.split(";")[0].strip() not in _JSON_FORMATS:
             raise NotAcceptable("only JSON is supported: use _format=json")
         return
-    accept = request.headers.get("Accept")
+    accept = request.environ.get("HTTP_ACCEPT")
     if not accept:
         return
     kinds = [part.split(";")[0].strip() for part in accept.split(",")]

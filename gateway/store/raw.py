@@ -37,9 +37,9 @@ class RawStatement:
         """The first row for ``params``, as a tuple, or ``None``."""
         sql, positions = self._for(conn)
         args: Any = tuple(params[p] for p in positions) if positions else params
-        cursor = conn.connection.cursor()
+        # sqlite3 and psycopg 3 connections both execute directly and return a cursor.
+        cursor = conn.connection.dbapi_connection.execute(sql, args)  # type: ignore[union-attr]
         try:
-            cursor.execute(sql, args)
             row = cursor.fetchone()
         finally:
             cursor.close()
