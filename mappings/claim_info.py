@@ -78,8 +78,10 @@ def diagnoses(claim: ClaimRecord) -> list[JSON]:
     """Diagnoses with their CARIN diagnosis type (and POA on inpatient claims)."""
     out = []
     for n, dx in enumerate(claim.diagnoses, start=1):
-        system = f"{THO}/ex-diagnosistype" if dx.kind in PRINCIPAL_KINDS else (
-            f"{C4BB_CS}/C4BBClaimDiagnosisType"
+        system = (
+            f"{THO}/ex-diagnosistype"
+            if dx.kind in PRINCIPAL_KINDS
+            else (f"{C4BB_CS}/C4BBClaimDiagnosisType")
         )
         entry: JSON = {
             "sequence": n,
@@ -126,10 +128,18 @@ def _pharmacy(claim: ClaimRecord) -> list[tuple[str, str, Any]]:
     ncpdp = THO
     return [
         ("dayssupply", "valueQuantity", {"value": rx.days_supply}),
-        ("dawcode", "code", concept(f"{ncpdp}/NCPDPDispensedAsWrittenOrProductSelectionCode", rx.daw)),
+        (
+            "dawcode",
+            "code",
+            concept(f"{ncpdp}/NCPDPDispensedAsWrittenOrProductSelectionCode", rx.daw),
+        ),
         ("refillnum", "valueQuantity", {"value": rx.refill_number}),
         ("refillsauthorized", "valueQuantity", {"value": rx.refills_authorized}),
-        ("brandgenericindicator", "code", concept(f"{ncpdp}/NCPDPBrandGenericIndicator", rx.brand_generic)),
+        (
+            "brandgenericindicator",
+            "code",
+            concept(f"{ncpdp}/NCPDPBrandGenericIndicator", rx.brand_generic),
+        ),
         ("rxorigincode", "code", concept(f"{ncpdp}/NCPDPPrescriptionOriginCode", rx.rx_origin)),
         ("compoundcode", "code", concept(f"{ncpdp}/NCPDPCompoundCode", rx.compound)),
     ]
@@ -158,8 +168,12 @@ def _oral(claim: ClaimRecord) -> list[tuple[str, str, Any]]:
     assert oral is not None
     out: list[tuple[str, str, Any]] = []
     if oral.orthodontic_months is not None:
-        months = {"value": oral.orthodontic_months, "unit": "mo",
-                  "system": "http://unitsofmeasure.org", "code": "mo"}
+        months = {
+            "value": oral.orthodontic_months,
+            "unit": "mo",
+            "system": "http://unitsofmeasure.org",
+            "code": "mo",
+        }
         out.append(("orthodontics", "valueQuantity", months))
     if oral.prosthesis_replacement is not None:
         out.append(("prosthesis", "valueBoolean", oral.prosthesis_replacement))

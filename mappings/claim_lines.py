@@ -98,7 +98,11 @@ def _item(
         data["informationSequence"] = list(info_sequences)
     if claim.claim_type == "pharmacy":
         data["detail"] = [
-            {"sequence": 1, "productOrService": _product(line), "quantity": {"value": line.quantity}}
+            {
+                "sequence": 1,
+                "productOrService": _product(line),
+                "quantity": {"value": line.quantity},
+            }
         ]
     return compact(data)
 
@@ -118,14 +122,23 @@ def _line_adjudication(claim: ClaimRecord, line: ClaimLineRecord) -> list[JSON]:
     ]
     for reason in line.denial_reasons:
         if claim.claim_type == "pharmacy":
-            out.append({"category": concept(DISCRIMINATOR, "rejectreason"),
-                        "reason": concept(NCPDP_REJECT, reason)})
+            out.append(
+                {
+                    "category": concept(DISCRIMINATOR, "rejectreason"),
+                    "reason": concept(NCPDP_REJECT, reason),
+                }
+            )
         else:
-            out.append({"category": concept(DISCRIMINATOR, "adjustmentreason"),
-                        "reason": concept(X12_CARC, reason)})
+            out.append(
+                {
+                    "category": concept(DISCRIMINATOR, "adjustmentreason"),
+                    "reason": concept(X12_CARC, reason),
+                }
+            )
     if line.allowed_units is not None:
-        out.append({"category": concept(DISCRIMINATOR, "allowedunits"),
-                    "value": line.allowed_units})
+        out.append(
+            {"category": concept(DISCRIMINATOR, "allowedunits"), "value": line.allowed_units}
+        )
     return out
 
 

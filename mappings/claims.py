@@ -72,7 +72,9 @@ def explanation_of_benefit_json(claim: ClaimRecord) -> JSON:
         "supportingInfo": info,
         "diagnosis": claim_info.diagnoses(claim),
         "procedure": claim_info.procedures(claim),
-        "insurance": [{"focal": True, "coverage": ref("Coverage", coverage_id(claim.coverage_key))}],
+        "insurance": [
+            {"focal": True, "coverage": ref("Coverage", coverage_id(claim.coverage_key))}
+        ],
         "item": claim_lines.items(
             claim, tuple(n["number"] for n in notes), claim_info.body_site_sequences(info)
         ),

@@ -104,7 +104,7 @@ class OrganizationRecord:
     key: str
     name: str
     org_type: str  # OrgTypeCS: fac | prvgrp | payer | atyprv | bus
-    phone: str
+    phone: str | None
     address: AddressRecord
     npi: str | None = None
     tin: str | None = None
@@ -140,7 +140,7 @@ class LocationRecord:
 
     key: str
     name: str
-    type_code: str  # v3 RoleCode: HOSP, OF, PHARM, ... or "AREA" for coverage areas
+    type_code: str | None  # v3 RoleCode: HOSP, OF, PHARM, ...; none for coverage areas
     address: AddressRecord
     phone: str | None = None
     aliases: tuple[str, ...] = ()

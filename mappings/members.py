@@ -88,7 +88,9 @@ def patient_json(record: MemberRecord) -> JSON:
         "communication": _communication(record.language),
     }
     if record.pcp_npi:
-        data["generalPractitioner"] = [ref("Practitioner", resource_id("practitioner", record.pcp_npi))]
+        data["generalPractitioner"] = [
+            ref("Practitioner", resource_id("practitioner", record.pcp_npi))
+        ]
     return compact(data)
 
 
@@ -281,7 +283,10 @@ def _omb(name: str, code: str) -> JSON:
     return {
         "url": f"{US_CORE}/{name}",
         "extension": [
-            {"url": "ombCategory", "valueCoding": {"system": OMB, "code": code, "display": display}},
+            {
+                "url": "ombCategory",
+                "valueCoding": {"system": OMB, "code": code, "display": display},
+            },
             {"url": "text", "valueString": display},
         ],
     }
@@ -290,6 +295,14 @@ def _omb(name: str, code: str) -> JSON:
 def _coverage_classes(record: MemberRecord) -> list[JSON]:
     kinds = f"{THO}/coverage-class"
     return [
-        {"type": concept(kinds, "group", "Group"), "value": record.group_id, "name": record.group_name},
-        {"type": concept(kinds, "plan", "Plan"), "value": record.plan_key, "name": record.plan_name},
+        {
+            "type": concept(kinds, "group", "Group"),
+            "value": record.group_id,
+            "name": record.group_name,
+        },
+        {
+            "type": concept(kinds, "plan", "Plan"),
+            "value": record.plan_key,
+            "name": record.plan_name,
+        },
     ]

@@ -114,7 +114,7 @@ def to_organization(record: OrganizationRecord) -> FHIRAbstractModel:
         identifiers.append(npi_identifier(record.npi))
     if record.tin:
         identifiers.append(identifier(record.tin, "TAX", TIN_SYSTEM))
-    telecom = [phone(record.phone, rank=1)]
+    telecom = [phone(record.phone, rank=1)] if record.phone else []
     if record.url:
         telecom.append({"system": "url", "value": record.url, "rank": 2})
     data: JSON = {

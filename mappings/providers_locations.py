@@ -49,7 +49,7 @@ def to_location(record: LocationRecord) -> FHIRAbstractModel:
         "status": "active",
         "name": record.name,
         "alias": list(record.aliases),
-        "type": [concept(ROLE_CODE, record.type_code)],
+        "type": [concept(ROLE_CODE, record.type_code)] if record.type_code else [],
         "telecom": [phone(record.phone, hours=record.hours)] if record.phone else [],
         "address": address(record.address),
         "hoursOfOperation": [_hours(h) for h in record.hours],

@@ -68,6 +68,11 @@ def read_csv(path: Path) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(handle)
 
 
+def active_rows(path: Path) -> Iterator[dict[str, str]]:
+    """NPPES rows of NPIs that are not deactivated (a directory lists active providers only)."""
+    return (row for row in read_csv(path) if not row["NPI Deactivation Date"])
+
+
 def digest(key: str) -> int:
     """A stable pseudo-random number for ``key`` (deterministic choices without a RNG)."""
     return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
@@ -175,7 +180,7 @@ def practitioner_row(row: dict[str, str], taxonomy: dict[str, Taxonomy]) -> Row:
         "gender": gender,
         "phone": practice_phone(row),
         "address": practice_address(row, npi),
-        "active": not row["NPI Deactivation Date"],
+        "active": True,
         "languages": languages(npi),
         "qualifications": qualifications(row, taxonomy),
     }
@@ -210,7 +215,7 @@ def qualifications(row: dict[str, str], taxonomy: dict[str, Taxonomy]) -> list[R
             {
                 "code": coded,
                 "issuer": f"{state} state licensing board",
-                "status": "inactive" if row["NPI Deactivation Date"] else "active",
+                "status": "active",
                 "identifier": license_number,
                 "start": nppes_date(row["Provider Enumeration Date"]),
                 "where_valid": state,
@@ -276,7 +281,7 @@ def convert(source: Path, out_dir: Path) -> dict[str, int]:
 
     taxonomy = read_taxonomy(source / TAXONOMY_FILE)
     out_dir.mkdir(parents=True, exist_ok=True)
-    people = [practitioner_row(r, taxonomy) for r in read_csv(source / PRACTITIONERS_FILE)]
+    people = [practitioner_row(r, taxonomy) for r in active_rows(source / PRACTITIONERS_FILE)]
     orgs = [organization_row(r, taxonomy) for r in read_csv(source / ORGANIZATIONS_FILE)]
     pharmacies = list(pharmacy_rows(source / PHARMACIES_FILE))
     places: dict[str, Row] = {}

@@ -35,7 +35,7 @@ def pharmacy_rows(path: Path) -> Iterator[tuple[Row, Row]]:
             "npi": npi,
             "name": row["Pharmacy-Name"].title(),
             "org_type": "fac",
-            "phone": phone(row["Phone"]),
+            "phone": phone(row["Phone"]) if sum(c.isdigit() for c in row["Phone"]) >= 10 else None,
             "address": addr,
             "qualifications": [],
         }

@@ -13,6 +13,7 @@ from marshmallow import fields, validate
 from gateway.ingest.feeds.kind import FeedKind, MappedResources
 from gateway.ingest.feeds.providers_fields import (
     DATE,
+    ACTIVE_ONLY,
     KEY,
     AddressSchema,
     CodeSchema,
@@ -58,7 +59,7 @@ class PractitionerSchema(RecordSchema):
     given = fields.List(fields.String(validate=validate.Length(1, 60)), required=True)
     phone = fields.String(required=True, validate=PHONE)
     address = fields.Nested(AddressSchema, required=True)
-    active = fields.Boolean(load_default=True)
+    active = fields.Boolean(load_default=True, validate=ACTIVE_ONLY)
     prefix = fields.String(load_default=None)
     suffix = fields.String(load_default=None)
     gender = fields.String(
@@ -75,7 +76,7 @@ class OrganizationSchema(RecordSchema):
     key = fields.String(required=True, validate=KEY)
     name = fields.String(required=True, validate=validate.Length(1, 200))
     org_type = fields.String(required=True, validate=one_of("OrgTypeCS", exclude=("ntwk",)))
-    phone = fields.String(required=True, validate=PHONE)
+    phone = fields.String(load_default=None, validate=PHONE)
     address = fields.Nested(AddressSchema, required=True)
     npi = fields.String(load_default=None, validate=npi_check)
     tin = fields.String(load_default=None, validate=validate.Regexp(r"^\d{9}$"))
@@ -96,7 +97,7 @@ class LocationSchema(RecordSchema):
     record = LocationRecord
     key = fields.String(required=True, validate=KEY)
     name = fields.String(required=True, validate=validate.Length(1, 200))
-    type_code = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2,10}$"))
+    type_code = fields.String(load_default=None, validate=validate.Regexp(r"^[A-Z]{2,10}$"))
     address = fields.Nested(AddressSchema, required=True)
     phone = fields.String(load_default=None, validate=PHONE)
     aliases = fields.List(fields.String(), load_default=list)

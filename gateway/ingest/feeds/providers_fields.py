@@ -38,6 +38,9 @@ def plannet_codes(code_system: str) -> tuple[str, ...]:
     return tuple(json.loads(text)["codes"][code_system])
 
 
+ACTIVE_ONLY = validate.Equal(True, error="only active entries are published (Plan-Net active=true)")
+
+
 def one_of(code_system: str, *, exclude: tuple[str, ...] = ()) -> validate.OneOf:
     """A validator accepting the codes of a Plan-Net CodeSystem."""
     return validate.OneOf([c for c in plannet_codes(code_system) if c not in exclude])
@@ -130,7 +133,8 @@ class QualificationSchema(RecordSchema):
     record = QualificationRecord
     code = fields.Nested(CodeSchema, required=True)
     issuer = fields.String(required=True, validate=validate.Length(1, 200))
-    status = fields.String(required=True, validate=one_of("QualificationStatusCS"))
+    # Plan-Net 1.1.0 fixes the status to "active": only active credentials are published.
+    status = fields.String(required=True, validate=validate.OneOf(["active"]))
     identifier = fields.String(load_default=None)
     start = fields.String(load_default=None, validate=DATE)
     end = fields.String(load_default=None, validate=DATE)
