@@ -8,7 +8,12 @@ from collections.abc import Sequence
 from importlib import import_module
 
 # Modules exposing ``register(subparsers)``; each sub-command sets ``func(args) -> int``.
-COMMAND_MODULES: tuple[str, ...] = ("gateway.commands",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "gateway.commands",
+    "gateway.ingest.demo.commands",
+    "gateway.ingest.feeds.commands",
+    "gateway.auth_commands",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -30,7 +30,7 @@ def pharmacy_rows(path: Path) -> Iterator[tuple[Row, Row]]:
         point = POINT.search(row["Location"])
         if point:
             addr["latitude"], addr["longitude"] = float(point[1]), float(point[2])
-        org = {
+        org: Row = {
             "key": npi,
             "npi": npi,
             "name": row["Pharmacy-Name"].title(),

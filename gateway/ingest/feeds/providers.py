@@ -12,8 +12,8 @@ from marshmallow import fields, validate
 
 from gateway.ingest.feeds.kind import FeedKind, MappedResources
 from gateway.ingest.feeds.providers_fields import (
-    DATE,
     ACTIVE_ONLY,
+    DATE,
     KEY,
     AddressSchema,
     CodeSchema,
