@@ -1,4 +1,4 @@
-"""Internal member and enrollment records (plan vocabulary) that the member mappings turn into FHIR."""
+"""Internal member and enrollment records (plan vocabulary) the member mappings turn into FHIR."""
 
 from __future__ import annotations
 

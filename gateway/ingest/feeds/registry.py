@@ -11,6 +11,8 @@ FAMILY_MODULES: tuple[str, ...] = (
     "gateway.ingest.feeds.providers",
     "gateway.ingest.feeds.networks",
     "gateway.ingest.feeds.plans",
+    "gateway.ingest.feeds.members",
+    "gateway.ingest.feeds.claims",
 )
 
 
