@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from config.auth_settings import AuthSettings
+
 
 class CoreSettings(Schema):
     """Process, database and HTTP settings."""
@@ -33,4 +35,4 @@ class SearchSettings(Schema):
     SEARCH_MAX_INCLUDES = fields.Integer(load_default=1000, validate=validate.Range(1, 100000))
 
 
-AREAS: tuple[type[Schema], ...] = (CoreSettings, SearchSettings)
+AREAS: tuple[type[Schema], ...] = (CoreSettings, SearchSettings, AuthSettings)

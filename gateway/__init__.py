@@ -18,6 +18,7 @@ APP_MODULES: tuple[str, ...] = (
     "gateway.api.errors",
     "gateway.api.health",
     "gateway.api.fhir",
+    "auth.flask_app",
 )
 
 

@@ -122,9 +122,12 @@ def client(app: Flask) -> FlaskClient:
 def system_token(app: Flask) -> str | None:
     """A bearer token with full ``system/*.cruds`` access for tests of non-auth behaviour.
 
-    The auth area mints a real token here; ``None`` while the API has no authentication.
+    Minted for a registered backend test client, exactly as the token endpoint stores one.
     """
-    return None
+    from auth.clients import mint_token
+
+    with app.extensions["gateway"].engine.begin() as conn:
+        return mint_token(conn, "test-system", "system/*.cruds", app.extensions["gateway"].base_url)
 
 
 @pytest.fixture

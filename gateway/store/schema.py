@@ -10,7 +10,11 @@ from importlib import import_module
 from sqlalchemy import MetaData
 
 # Modules that define tables; each exposes ``metadata``. An area adds its module here.
-TABLE_MODULES: tuple[str, ...] = ("gateway.store.tables",)
+TABLE_MODULES: tuple[str, ...] = (
+    "gateway.store.tables",
+    "auth.tables",
+    "gateway.audit.tables",
+)
 
 
 def all_metadata() -> list[MetaData]:
