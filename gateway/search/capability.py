@@ -1,0 +1,58 @@
+"""Search capability data for the CapabilityStatement, from the registry (STYLE rule 8).
+
+https://hl7.org/fhir/R4/capabilitystatement-definitions.html#CapabilityStatement.rest.resource.searchParam
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from gateway.search.registry import SearchParam, params_for, resource_types
+
+# Limits the engine applies; the CapabilityStatement's rest.documentation states the values.
+LIMITS_DOC = (
+    "_count is capped at SEARCH_MAX_COUNT; at most SEARCH_MAX_INCLUDES resources are included "
+    "per page, past which the Bundle carries an OperationOutcome entry (search.mode outcome)."
+)
+
+
+def _advertised(sp: SearchParam) -> bool:
+    return sp.supported
+
+
+@cache
+def searchable_types() -> list[str]:
+    """Every resource type with at least one supported search parameter."""
+    return [t for t in resource_types() if any(_advertised(p) for p in params_for(t).values())]
+
+
+@cache
+def _revincludes() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for source in resource_types():
+        for sp in params_for(source).values():
+            if sp.type == "reference":
+                for target in sp.targets:
+                    found.setdefault(target, []).append(f"{source}:{sp.code}")
+    return found
+
+
+def search_capability(resource_type: str) -> dict[str, Any]:
+    """searchParam, searchInclude and searchRevInclude entries for one resource type."""
+    params = [p for p in params_for(resource_type).values() if _advertised(p)]
+    entries = [
+        {
+            "name": p.code,
+            "definition": p.url,
+            "type": p.type,
+            **({"documentation": p.doc} if p.doc else {}),
+        }
+        for p in params
+    ]
+    includes = [f"{resource_type}:{p.code}" for p in params if p.type == "reference"]
+    return {
+        "searchParam": entries,
+        "searchInclude": [*includes, f"{resource_type}:*"] if includes else [],
+        "searchRevInclude": sorted(_revincludes().get(resource_type, [])),
+    }

@@ -1,0 +1,171 @@
+"""Compile SearchParameter FHIRPath expressions into simple JSON paths, where possible.
+
+A compiled path is a list of steps ``{"a": [[json_key, fhir_type], ...], "w": [field, value],
+"r": target_type}``: alternatives (choice types expand to their ``value[x]`` keys), an
+optional ``where(field='value')`` filter and an optional ``where(resolve() is Type)``
+reference filter. Expressions outside this subset return ``None`` and are evaluated by
+fhirpathpy at index time. https://hl7.org/fhir/R4/fhirpath.html
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_FUNC = re.compile(r"\.(ofType|as)\(([A-Za-z]+)\)")
+_AS = re.compile(r"^\((.*) as ([A-Za-z]+)\)$")
+_WHERE_RESOLVE = re.compile(r"\.where\(resolve\(\) is ([A-Za-z]+)\)")
+_WHERE_EQ = re.compile(r"\.where\(([A-Za-z]+) ?= ?'([^']*)'\)")
+_RESOURCE_BASES = ("Resource", "DomainResource")
+
+
+def split_union(expression: str) -> list[str]:
+    """The top-level ``|`` alternatives of an expression (outside parentheses and quotes)."""
+    parts: list[str] = []
+    depth, quoted, start = 0, False, 0
+    for i, ch in enumerate(expression):
+        if ch == "'":
+            quoted = not quoted
+        elif not quoted and ch == "(":
+            depth += 1
+        elif not quoted and ch == ")":
+            depth -= 1
+        elif not quoted and depth == 0 and ch == "|":
+            parts.append(expression[start:i].strip())
+            start = i + 1
+    parts.append(expression[start:].strip())
+    return [p for p in parts if p]
+
+
+@cache
+def _model() -> dict[str, Any]:
+    from fhirpathpy.models import models
+
+    model: dict[str, Any] = models["r4"]
+    return model
+
+
+def _strip(part: str) -> str:
+    part = part.strip()
+    match = _AS.match(part)
+    if match:
+        return f"{match.group(1)}.ofType({match.group(2)})"
+    while part.startswith("(") and part.endswith(")") and split_union(part[1:-1]) == [part[1:-1]]:
+        part = part[1:-1].strip()
+    # ``(X.ofType(T)).text``: drop the grouping parentheses around a single path.
+    return re.sub(r"^\(([^()]*(?:\([^()]*\))?)\)", r"\1", part)
+
+
+def _lookup(context: str, name: str) -> list[list[str]] | None:
+    model = _model()
+    path = f"{context}.{name}"
+    path = model["pathsDefinedElsewhere"].get(path, path)
+    choices = model["choiceTypePaths"].get(path)
+    if choices:
+        return [[name + c, _type_name(c)] for c in choices]
+    found = model["path2Type"].get(path)
+    if found:
+        return [[name, found]]
+    prefix = path + "."
+    if any(key.startswith(prefix) for key in model["path2Type"]):
+        return [[name, path]]  # a backbone element: its children are keyed by its path
+    parent = model["type2Parent"].get(context)
+    return _lookup(parent, name) if parent else None
+
+
+def _type_name(choice: str) -> str:
+    primitive = choice[0].lower() + choice[1:]
+    return primitive if primitive in _PRIMITIVES else choice
+
+
+_PRIMITIVES = frozenset(
+    [
+        "base64Binary",
+        "boolean",
+        "canonical",
+        "code",
+        "date",
+        "dateTime",
+        "decimal",
+        "id",
+        "instant",
+        "integer",
+        "markdown",
+        "oid",
+        "positiveInt",
+        "string",
+        "time",
+        "unsignedInt",
+        "uri",
+        "url",
+        "uuid",
+    ]
+)
+
+
+def compile_expression(part: str, base: str) -> list[dict[str, Any]] | None:
+    """The steps of one union member for resources of type ``base``, or ``None``."""
+    text = _strip(part)
+    head = _IDENT.match(text)
+    if not head or head.group(0) not in (base, *_RESOURCE_BASES):
+        return None
+    context, pos = base, head.end()
+    steps: list[dict[str, Any]] = []
+    while pos < len(text):
+        step_or_none = _next_step(text, pos, context, steps)
+        if step_or_none is None:
+            return None
+        pos, context = step_or_none
+    return steps or None
+
+
+def _next_step(
+    text: str, pos: int, context: str, steps: list[dict[str, Any]]
+) -> tuple[int, str] | None:
+    rest = text[pos:]
+    for pattern, apply in (
+        (_FUNC, _apply_type),
+        (_WHERE_RESOLVE, _apply_resolve),
+        (_WHERE_EQ, _apply_where),
+    ):
+        match = pattern.match(rest)
+        if match:
+            if not steps or not apply(steps[-1], match):
+                return None
+            return pos + match.end(), _context_of(steps[-1], context)
+    match = re.match(r"\.([A-Za-z_][A-Za-z0-9_]*)", rest)
+    if not match or (len(steps) and len(steps[-1]["a"]) > 1):
+        return None
+    alternatives = _lookup(context, match.group(1))
+    if alternatives is None:
+        return None
+    steps.append({"a": alternatives})
+    return pos + match.end(), _context_of(steps[-1], context)
+
+
+def _context_of(step: dict[str, Any], context: str) -> str:
+    alternatives = step["a"]
+    return str(alternatives[0][1]) if len(alternatives) == 1 else context
+
+
+def _apply_type(step: dict[str, Any], match: re.Match[str]) -> bool:
+    wanted = _type_name(match.group(2)[0].upper() + match.group(2)[1:])
+    kept = [a for a in step["a"] if a[1] == wanted]
+    if not kept and len(step["a"]) == 1 and step["a"][0][1] in (wanted, "Element"):
+        kept = step["a"]
+    step["a"] = kept
+    return bool(kept)
+
+
+def _apply_resolve(step: dict[str, Any], match: re.Match[str]) -> bool:
+    step["r"] = match.group(1)
+    return True
+
+
+def _apply_where(step: dict[str, Any], match: re.Match[str]) -> bool:
+    if "w" in step:
+        return False
+    step["w"] = [match.group(1), match.group(2)]
+    return True

@@ -1,0 +1,1 @@
+"""The search SQL compiler: criteria, sorting, paging and includes (all SQL lives in store)."""

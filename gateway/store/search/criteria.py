@@ -1,0 +1,115 @@
+"""Compile parsed criteria into conditions on a ``resource`` row (DESIGN D4, D7).
+
+Every criterion becomes ``rid IN (index subquery)`` so the database drives the query from
+the index. Chains and ``_has`` nest the same compilation on the other type, with that
+type's access restriction ANDed in (DESIGN D3).
+https://hl7.org/fhir/R4/search.html#chaining
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import ColumnElement, and_, false, not_, or_, select
+from sqlalchemy.sql import FromClause
+
+from gateway.search.parse import Criterion
+from gateway.search.terms import DateTerm, TokenTerm
+from gateway.store.index_tables import VALUE_TABLES, search_reference
+from gateway.store.search.conditions import VALUE_CONDITIONS, date_condition, instant
+from gateway.store.tables import resource
+
+Restrict = Callable[[str, FromClause], ColumnElement[bool]]
+
+
+def criterion_clause(c: Criterion, res: FromClause, restrict: Restrict) -> ColumnElement[bool]:
+    """The condition that ``res`` (a resource table or alias) satisfies criterion ``c``."""
+    if c.has is not None:
+        return _has(c, res, restrict)
+    if c.chain is not None:
+        return _chain(c, res, restrict)
+    if c.param.code == "_id":
+        return _ids(c, res)
+    if c.param.code == "_lastUpdated":
+        return _last_updated(c, res)
+    table = VALUE_TABLES[c.param.type]
+    rows = select(table.c.rid).where(
+        table.c.res_type == c.resource_type, table.c.param == c.param.code
+    )
+    if c.missing is not None:
+        return res.c.rid.not_in(rows) if c.missing else res.c.rid.in_(rows)
+    condition = VALUE_CONDITIONS[c.param.type]
+    matching = rows.where(or_(*(condition(term, c.modifier) for term in c.values)))
+    if c.modifier == "not":
+        return res.c.rid.not_in(matching)
+    return res.c.rid.in_(matching)
+
+
+def _ids(c: Criterion, res: FromClause) -> ColumnElement[bool]:
+    if c.missing is not None:
+        return false() if c.missing else res.c.rid.isnot(None)
+    ids = [t.code for t in c.values if isinstance(t, TokenTerm) and t.code]
+    if c.modifier == "not":
+        return res.c.res_id.not_in(ids)
+    return res.c.res_id.in_(ids)
+
+
+def _last_updated(c: Criterion, res: FromClause) -> ColumnElement[bool]:
+    if c.missing is not None:
+        return false() if c.missing else res.c.rid.isnot(None)
+    column = res.c.last_updated
+    return or_(
+        *(
+            date_condition(column, column, term, instant)
+            for term in c.values
+            if isinstance(term, DateTerm)
+        )
+    )
+
+
+def _chain(c: Criterion, res: FromClause, restrict: Restrict) -> ColumnElement[bool]:
+    """``ref.param=value``: the reference points at a visible target matching the inner one."""
+    ref = search_reference.c
+    per_type = []
+    for inner in c.chain_criteria:
+        target = resource.alias()
+        ids = select(target.c.res_id).where(
+            target.c.res_type == inner.resource_type,
+            target.c.deleted.is_(False),
+            criterion_clause(inner, target, restrict),
+            restrict(inner.resource_type, target),
+        )
+        per_type.append(and_(ref.target_type == inner.resource_type, ref.target_id.in_(ids)))
+    rows = select(ref.rid).where(
+        ref.res_type == c.resource_type, ref.param == c.param.code, or_(*per_type)
+    )
+    return res.c.rid.in_(rows)
+
+
+def _has(c: Criterion, res: FromClause, restrict: Restrict) -> ColumnElement[bool]:
+    """``_has:Source:ref:param=value``: a visible Source matching the inner one refers here."""
+    assert c.has is not None
+    source_type, ref_param = c.has
+    ref = search_reference.c
+    source = resource.alias()
+    (inner,) = c.chain_criteria
+    sources = select(source.c.rid).where(
+        source.c.res_type == source_type,
+        source.c.deleted.is_(False),
+        criterion_clause(inner, source, restrict),
+        restrict(source_type, source),
+    )
+    targets = select(ref.target_id).where(
+        ref.res_type == source_type,
+        ref.param == ref_param.code,
+        ref.target_type == c.resource_type,
+        ref.rid.in_(sources),
+    )
+    return res.c.res_id.in_(targets)
+
+
+def all_of(criteria: list[Criterion], res: FromClause, restrict: Restrict) -> ColumnElement[bool]:
+    """Every criterion ANDed (AND by repeating a parameter)."""
+    return (
+        and_(*(criterion_clause(c, res, restrict) for c in criteria)) if criteria else not_(false())
+    )
