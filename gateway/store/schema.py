@@ -14,6 +14,7 @@ TABLE_MODULES: tuple[str, ...] = (
     "gateway.store.tables",
     "auth.tables",
     "gateway.audit.tables",
+    "gateway.store.index_tables",
 )
 
 
