@@ -13,6 +13,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "gateway.ingest.demo.commands",
     "gateway.ingest.feeds.commands",
     "gateway.auth_commands",
+    "gateway.search.commands",
 )
 
 
