@@ -74,12 +74,12 @@ def database(backend: str, out: Path) -> Iterator[str]:
 
 
 @contextmanager
-def server(target: str, url: str, workers: int) -> Iterator[str]:
+def server(target: str, url: str, workers: int, port: int) -> Iterator[str]:
     """Run one app under gunicorn (the project's gunicorn.conf.py); yields its base URL."""
-    port = free_port()
     env = {
         **os.environ,
         "GATEWAY_DATABASE_URL": url,
+        "GATEWAY_BASE_URL": f"http://127.0.0.1:{port}/fhir",
         "BENCH_DATABASE_URL": url,
         "GATEWAY_LOG_LEVEL": "WARNING",
         "GUNICORN_ACCESS_LOG": "",
@@ -95,6 +95,19 @@ def server(target: str, url: str, workers: int) -> Iterator[str]:
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
+
+
+def bearer(url: str, audience: str) -> str:
+    """An ``Authorization`` value for a system token with read access, minted in the database."""
+    try:
+        from auth.clients import mint_token
+    except ImportError:  # no authorization server yet: the gateway reads without a token
+        return ""
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        value = mint_token(conn, "read-bench", "system/*.rs", audience, ttl=3600)
+    engine.dispose()
+    return f"Bearer {value}"
 
 
 def probe(port: int, path: str, authorization: str, deadline: float = 30.0) -> int:
@@ -163,9 +176,14 @@ def bench_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         engine.dispose()
         paths_file = args.out / f"paths-{backend}.txt"
         paths_file.write_text("".join(f"/fhir/{p}\n" for p in paths))
+        ports = {"baseline": free_port(), "gateway": free_port()}
+        audience = f"http://127.0.0.1:{ports['gateway']}/fhir"
+        args = argparse.Namespace(
+            **{**vars(args), "authorization": args.authorization or bearer(url, audience)}
+        )
         with (
-            server("baseline", url, args.workers) as base,
-            server("gateway", url, args.workers) as gateway,
+            server("baseline", url, args.workers, ports["baseline"]) as base,
+            server("gateway", url, args.workers, ports["gateway"]) as gateway,
         ):
             bases = {"baseline": base, "gateway": gateway}
             for name, address in bases.items():
