@@ -14,6 +14,8 @@ TABLE_MODULES: tuple[str, ...] = (
     "gateway.store.tables",
     "auth.tables",
     "gateway.audit.tables",
+    "gateway.jobs.tables",
+    "gateway.ingest.ehr.tables",
     "gateway.store.index_tables",
 )
 

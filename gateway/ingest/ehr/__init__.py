@@ -1,0 +1,1 @@
+"""EHR feeds: NDJSON and Bundle import, member matching, de-duplication and Provenance."""

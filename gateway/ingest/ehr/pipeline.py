@@ -1,0 +1,282 @@
+"""One batch of EHR resources through match, reference rewriting, de-duplication, Provenance.
+
+The caller owns the transaction (one per batch); nothing here commits. Steps, in order:
+check structure (and claimed US Core profiles) -> link Patients to members (review queue
+otherwise) -> hold resources of unmatched patients -> place each resource (identity keys) ->
+rewrite references -> upsert (first feed owns the body; later feeds add a source link) ->
+one Provenance per patient of the batch. docs/ehr-feeds.md explains each rule.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from gateway.fhir import structure_issues
+from gateway.ingest.ehr import links as link_store
+from gateway.ingest.ehr.identity import (
+    IdentityMap,
+    derived_id,
+    identifier_key,
+    identity_keys,
+    source_key,
+)
+from gateway.ingest.ehr.matching import MATCHED
+from gateway.ingest.ehr.members import MemberDirectory
+from gateway.ingest.ehr.profiles import profile_issues
+from gateway.ingest.ehr.provenance import (
+    TRANSFORM_VERSION,
+    SourceInfo,
+    build_provenance,
+    source_organization,
+)
+from gateway.ingest.ehr.references import (
+    UnresolvedReference,
+    all_references,
+    parse,
+    patient_reference,
+    rewrite,
+)
+from gateway.jobs.store import JobIssue
+from gateway.store.records import WriteOutcome
+from gateway.store.repository import Repository
+
+# Payer-authoritative or gateway-made types: an EHR's copy is counted and skipped.
+SKIPPED_TYPES = frozenset({"Claim", "ExplanationOfBenefit", "Coverage", "Provenance", "Bundle"})
+SHARED_GROUP = "shared"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One incoming resource and where it came from (file and line, or Bundle entry)."""
+
+    file: str
+    line: int
+    resource: dict[str, Any]
+
+
+@dataclass(slots=True)
+class BatchReport:
+    """What a batch did: counts, per-item issues, and each stored item's reference."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    issues: list[JobIssue] = field(default_factory=list)
+    # item index -> (outcome, "Type/id" or ""): created, updated, unchanged, merged, held,
+    # matched, review, known (a Patient seen before), skipped, error.
+    results: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+    def issue(self, index: int, item: Item, message: str) -> None:
+        """Record a problem with one item; the item is not stored."""
+        self.counts["errors"] += 1
+        self.issues.append(JobIssue(item.file, item.line, "error", message))
+        self.results[index] = ("error", message)
+
+
+class _Hold(Exception):
+    """The resource belongs to (or names) a patient not matched to a member."""
+
+    def __init__(self, source_patient: str) -> None:
+        super().__init__(source_patient)
+        self.source_patient = source_patient
+
+
+class Pipeline:
+    """Runs batches of one feed over one connection."""
+
+    def __init__(self, conn: Connection, source: SourceInfo, members: MemberDirectory) -> None:
+        self.conn = conn
+        self.source = source
+        self.members = members
+        self.repo = Repository(conn)
+        self._org_done = False
+
+    def run(self, items: list[Item]) -> BatchReport:
+        """Process one batch; the caller commits."""
+        report = BatchReport()
+        valid = [(n, it) for n, it in enumerate(items) if self._accepted(n, it, report)]
+        patients = [(n, it) for n, it in valid if it.resource["resourceType"] == "Patient"]
+        others = [(n, it) for n, it in valid if it.resource["resourceType"] != "Patient"]
+        links = self._link_patients(patients, [it for _, it in others], report)
+        identities = IdentityMap(self.conn, self.source.name)
+        identities.prefetch(self._keys(others, links))
+        placed = [
+            (n, p) for n, it in others if (p := self._place(n, it, links, identities, report))
+        ]
+        identities.flush()
+        targets = self._store(placed, report)
+        self._provenance(targets)
+        return report
+
+    # -- checks and patients ----------------------------------------------------------------
+
+    def _accepted(self, index: int, item: Item, report: BatchReport) -> bool:
+        resource = item.resource
+        problems = [f"{i.expression}: {i.message}" for i in structure_issues(resource)]
+        if not problems:
+            problems = profile_issues(resource)
+        if not problems and not resource.get("id"):
+            problems = [f"{resource['resourceType']}.id: required element is missing"]
+        if problems:
+            report.issue(index, item, "; ".join(problems[:5]))
+            return False
+        if resource["resourceType"] in SKIPPED_TYPES:
+            report.counts["skipped"] += 1
+            report.results[index] = ("skipped", "")
+            return False
+        return True
+
+    def _link_patients(
+        self, patients: list[tuple[int, Item]], others: list[Item], report: BatchReport
+    ) -> dict[str, link_store.PatientLink]:
+        wanted = {str(p.resource["id"]) for _, p in patients}
+        for item in others:
+            wanted.update(_patient_ids(item.resource))
+        links = link_store.links_for(self.conn, self.source.name, wanted)
+        for index, item in patients:
+            pid = str(item.resource["id"])
+            status = "known"
+            if pid not in links:
+                result = self.members.match(self.conn, item.resource)
+                links[pid] = link_store.record_match(
+                    self.conn, self.source.name, item.resource, result
+                )
+                status = result.status
+            link = links[pid]
+            report.counts[f"patients-{status}"] += 1
+            member = f"Patient/{link.member_id}" if link.status == MATCHED else ""
+            report.results[index] = (status if status != "known" else link.status, member)
+        return links
+
+    # -- placing and rewriting --------------------------------------------------------------
+
+    def _keys(
+        self, others: list[tuple[int, Item]], links: dict[str, link_store.PatientLink]
+    ) -> list[str]:
+        keys: list[str] = []
+        for _, item in others:
+            keys += identity_keys(self.source.name, item.resource, _member(item.resource, links))
+            for ref in all_references(item.resource):
+                keys += self._reference_keys(ref)
+        return keys
+
+    def _reference_keys(self, ref: str) -> list[str]:
+        try:
+            parsed = parse(ref)
+        except UnresolvedReference:
+            return []
+        if parsed is None or parsed[1] == "Patient":
+            return []
+        return [self._reference_key(parsed)]
+
+    def _reference_key(self, parsed: tuple[str, str, str]) -> str:
+        kind, rtype, value = parsed
+        if kind == "local":
+            return source_key(self.source.name, rtype, value)
+        system, _, code = value.partition("|")
+        return identifier_key(rtype, system, code)
+
+    def _place(
+        self,
+        index: int,
+        item: Item,
+        links: dict[str, link_store.PatientLink],
+        identities: IdentityMap,
+        report: BatchReport,
+    ) -> tuple[str, dict[str, Any]] | None:
+        resource = item.resource
+        try:
+            body = rewrite(resource, lambda ref: self._resolve(ref, links, identities))
+        except _Hold as hold:
+            if link_store.hold(self.conn, self.source.name, hold.source_patient, resource):
+                report.counts["held"] += 1
+            else:
+                report.counts["held-already"] += 1
+            report.results[index] = ("held", "")
+            return None
+        except UnresolvedReference as error:
+            report.issue(index, item, error.message)
+            return None
+        member = _member(resource, links)
+        keys = identity_keys(self.source.name, resource, member)
+        body["id"] = identities.assign(str(resource["resourceType"]), keys)
+        body["meta"] = _meta(resource.get("meta"), self.source)
+        return (f"Patient/{member}" if member else SHARED_GROUP, body)
+
+    def _resolve(
+        self, ref: str, links: dict[str, link_store.PatientLink], identities: IdentityMap
+    ) -> str:
+        parsed = parse(ref)
+        if parsed is None:
+            return ref
+        if parsed[0] == "local" and parsed[1] == "Patient":
+            link = links.get(parsed[2])
+            if link is None or link.status != MATCHED:
+                raise _Hold(parsed[2])
+            return f"Patient/{link.member_id}"
+        key = self._reference_key(parsed)
+        found = identities.lookup(key)
+        if found is None:
+            found = derived_id(key)
+            identities.remember(key, parsed[1], found)
+        return f"{parsed[1]}/{found}"
+
+    # -- storing ----------------------------------------------------------------------------
+
+    def _store(
+        self, placed: list[tuple[int, tuple[str, dict[str, Any]]]], report: BatchReport
+    ) -> dict[str, list[str]]:
+        owners = link_store.owners(self.conn, [body["id"] for _, (_, body) in placed])
+        targets: dict[str, list[str]] = defaultdict(list)
+        for index, (group, body) in placed:
+            rtype, rid = str(body["resourceType"]), str(body["id"])
+            sources = owners.setdefault((rtype, rid), set())
+            if sources and self.source.name not in sources:
+                result = "merged"
+                targets[group].append(f"{rtype}/{rid}")
+            else:
+                _, outcome = self.repo.upsert(rtype, body, mapping_version=TRANSFORM_VERSION)
+                result = outcome.value
+                if outcome is not WriteOutcome.UNCHANGED:
+                    targets[group].append(f"{rtype}/{rid}")
+            if self.source.name not in sources:
+                sources.add(self.source.name)
+                link_store.add_source(self.conn, rtype, rid, self.source.name)
+            report.counts[result] += 1
+            report.results[index] = (result, f"{rtype}/{rid}")
+        return targets
+
+    def _provenance(self, targets: dict[str, list[str]]) -> None:
+        if not targets:
+            return
+        if not self._org_done:
+            org = source_organization(self.source)
+            if self.repo.read("Organization", org["id"]) is None:
+                self.repo.create("Organization", org, resource_id=org["id"])
+            self._org_done = True
+        now = datetime.now(UTC)
+        for group, refs in sorted(targets.items()):
+            body = build_provenance(self.source, group, sorted(set(refs)), now)
+            self.repo.upsert("Provenance", body, mapping_version=TRANSFORM_VERSION)
+
+
+def _patient_ids(resource: dict[str, Any]) -> set[str]:
+    ids = set()
+    for ref in all_references(resource):
+        if ref.startswith("Patient/"):
+            ids.add(ref.removeprefix("Patient/").split("/")[0])
+    return ids
+
+
+def _member(resource: dict[str, Any], links: dict[str, link_store.PatientLink]) -> str | None:
+    source_patient = patient_reference(resource)
+    link = links.get(source_patient) if source_patient else None
+    return link.member_id if link and link.status == MATCHED else None
+
+
+def _meta(meta: Any, source: SourceInfo) -> dict[str, Any]:
+    kept = {k: v for k, v in (meta or {}).items() if k in ("profile", "security", "tag")}
+    return {**kept, "source": f"urn:fhir-payer-gateway:ehr-feed:{source.name}"}
