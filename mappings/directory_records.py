@@ -117,6 +117,7 @@ class OrganizationRecord:
     qualifications: tuple[QualificationRecord, ...] = ()
     coverage_area_keys: tuple[str, ...] = ()
     endpoint_keys: tuple[str, ...] = ()
+    hours: tuple[HoursRecord, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

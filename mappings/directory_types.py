@@ -81,7 +81,9 @@ def sub(url: str, value_type: str, value: Any) -> JSON:
 
 def address(record: AddressRecord, *, geolocated: bool = False) -> JSON:
     """An Address; ``geolocated`` adds the geolocation extension when coordinates are known."""
+    text = ", ".join([*record.lines, record.city, f"{record.state} {record.postal_code}"])
     data: JSON = {
+        "text": text,
         "line": list(record.lines),
         "city": record.city,
         "state": record.state,

@@ -114,7 +114,8 @@ def to_organization(record: OrganizationRecord) -> FHIRAbstractModel:
         identifiers.append(npi_identifier(record.npi))
     if record.tin:
         identifiers.append(identifier(record.tin, "TAX", TIN_SYSTEM))
-    telecom = [phone(record.phone, rank=1)] if record.phone else []
+    via = ref(ORGANIZATION, record.partof_key) if record.partof_key else None
+    telecom = [phone(record.phone, hours=record.hours, via=via)] if record.phone else []
     if record.url:
         telecom.append({"system": "url", "value": record.url, "rank": 2})
     data: JSON = {

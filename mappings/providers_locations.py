@@ -50,7 +50,9 @@ def to_location(record: LocationRecord) -> FHIRAbstractModel:
         "name": record.name,
         "alias": list(record.aliases),
         "type": [concept(ROLE_CODE, record.type_code)] if record.type_code else [],
-        "telecom": [phone(record.phone, hours=record.hours)] if record.phone else [],
+        "telecom": [phone(record.phone, hours=record.hours, via=_via(record))]
+        if record.phone
+        else [],
         "address": address(record.address),
         "hoursOfOperation": [_hours(h) for h in record.hours],
         "endpoint": refs(ENDPOINT, record.endpoint_keys),
@@ -69,6 +71,11 @@ def to_location(record: LocationRecord) -> FHIRAbstractModel:
     if record.availability_exceptions:
         data["availabilityExceptions"] = record.availability_exceptions
     return build("Location", compact(data))
+
+
+def _via(record: LocationRecord) -> JSON | None:
+    """Calls reach the site through its managing organization's switchboard."""
+    return ref(ORGANIZATION, record.managing_org_key) if record.managing_org_key else None
 
 
 def _location_extensions(record: LocationRecord) -> list[JSON]:

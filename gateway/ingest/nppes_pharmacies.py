@@ -17,8 +17,11 @@ POINT = re.compile(r"\((-?\d+\.\d+),\s*(-?\d+\.\d+)\)")
 
 
 def synthetic_npi(seed: str) -> str:
-    """A deterministic 10-digit NPI-shaped number with a valid check digit (pharmacies lack one)."""
-    body = "19" + str(digest(seed) % 10**7).zfill(7)
+    """A deterministic NPI-shaped number with a valid check digit (pharmacies lack one).
+
+    The ``29`` prefix keeps them apart from the sample's real NPIs (none starts with 29).
+    """
+    body = "29" + str(digest(seed) % 10**7).zfill(7)
     return body + npi_check_digit(body)
 
 

@@ -82,6 +82,7 @@ def add_organization(
         "qualifications": [choose.credential(npi, specialty, state)],
         "coverage_area_keys": [f"area-{state}"],
         "endpoint_keys": [endpoint],
+        "hours": choose.all_day() if hospital else choose.hours(npi),
     }
     rows.organizations.append(org)
     rows.state_orgs.setdefault(state, []).append(npi)
@@ -113,6 +114,7 @@ def add_pharmacy(rows: ProviderRows, org: Row, place: Row, tax: dict[str, Taxono
     specialty = code_row(tax, PHARMACY_TAXONOMY)
     org["qualifications"] = [choose.credential(npi, specialty, state)]
     org["description"] = "Retail pharmacy"
+    org["hours"] = choose.hours(npi)
     rows.organizations.append(org)
     place |= {"managing_org_key": npi, "partof_key": f"area-{state}", "hours": choose.hours(npi)}
     place |= {"accessibility": choose.accessibility(npi)}

@@ -89,6 +89,7 @@ class OrganizationSchema(RecordSchema):
     qualifications = fields.List(fields.Nested(QualificationSchema), load_default=list)
     coverage_area_keys = keys()
     endpoint_keys = keys()
+    hours = fields.List(fields.Nested(HoursSchema), load_default=list)
 
 
 class LocationSchema(RecordSchema):
