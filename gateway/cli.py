@@ -14,6 +14,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "gateway.ingest.feeds.commands",
     "gateway.auth_commands",
     "gateway.search.commands",
+    "gateway.ingest.ehr.commands",
 )
 
 
