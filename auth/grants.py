@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import requests
-from authlib.oauth2.rfc6749 import InvalidRequestError, grants
+from authlib.oauth2.rfc6749 import InvalidRequestError, InvalidScopeError, grants
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from authlib.oauth2.rfc7636 import CodeChallenge
 from joserfc import jwt
@@ -17,7 +17,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from sqlalchemy.engine import Connection
 
-from auth import records
+from auth import records, scopes
 from auth.models import Approval, AuthorizationCode, Client, StoredToken
 
 ASSERTION_ALGORITHMS = ("RS384", "ES384")
@@ -64,6 +64,11 @@ class CodeGrant(grants.AuthorizationCodeGrant):
             raise InvalidRequestError(
                 "'aud' must be this server's FHIR base URL", redirect_uri=redirect_uri
             )
+        try:
+            _require_resource_scope(self.request.scope)
+        except InvalidScopeError as error:
+            error.redirect_uri = redirect_uri
+            raise
         return redirect_uri
 
     def save_authorization_code(self, code: str, request: Any) -> None:
@@ -135,6 +140,10 @@ class BackendGrant(grants.ClientCredentialsGrant):
 
     TOKEN_ENDPOINT_AUTH_METHODS = ["private_key_jwt"]
 
+    def validate_token_request(self) -> None:
+        super().validate_token_request()
+        _require_resource_scope(self.request.client.get_allowed_scope(self.request.payload.scope))
+
 
 class PrivateKeyJwt(JWTBearerClientAssertion):
     """``private_key_jwt`` client authentication (RFC 7523 section 2.2), RS384 or ES384."""
@@ -170,6 +179,12 @@ class PrivateKeyJwt(JWTBearerClientAssertion):
             raise InvalidClientError(description="the client assertion is not valid") from exc
         self.verify_claims(token.claims)
         return token.claims
+
+
+def _require_resource_scope(scope: str | None) -> None:
+    """Refuse a request that would be granted no resource access at all."""
+    if not any(scopes.parse_resource_scope(s) for s in scopes.split(scope)):
+        raise InvalidScopeError("no requested scope can be granted to this client")
 
 
 def _loads(text: str) -> Any:

@@ -51,7 +51,7 @@ def parse_resource_scope(scope: str) -> ResourceScope | None:
         return None
     perm = match["perm"]
     letters = _V1.get(perm, perm)
-    if perm not in _V1 and (list(letters) != sorted(letters, key=_ORDER.index)):
+    if perm not in _V1 and list(letters) != sorted(set(letters), key=_ORDER.index):
         return None  # v2 letters must be in cruds order, each once
     query = match["query"]
     scope_filter: Filter | None = None
