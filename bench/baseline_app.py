@@ -46,11 +46,19 @@ class Store:
         row = self.conn.execute(self.sql, (rtype, rid)).fetchone()
         return bytes(row[0]) if row else None
 
+    def close(self) -> None:
+        """Close this process's connection (tests; gunicorn workers just exit)."""
+        if self.conn is not None and self.pid == os.getpid():
+            self.conn.close()
+        self.conn = None
+        self.pid = 0
+
 
 def create_app(url: str) -> Flask:
     """The baseline application on ``url``."""
     app = Flask(__name__)
     store = Store(url)
+    app.extensions["bench_store"] = store
 
     @app.get("/fhir/<rtype>/<rid>")
     def read(rtype: str, rid: str) -> Response:

@@ -43,7 +43,14 @@ start() {
   bin=$(pg_bin)
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
-  if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; chmod 700 "$dir"; fi
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres "$dir"; chmod 700 "$dir"
+    as_owner "test -w '$dir'" || {
+      echo "pg-cluster: the postgres user cannot reach $dir (a parent directory is private);" \
+        "use a directory such as \$(mktemp -d)" >&2
+      return 1
+    }
+  fi
   if [ ! -f "$dir/data/PG_VERSION" ]; then
     as_owner "'$bin/initdb' -D '$dir/data' -U postgres -A trust --no-sync -E UTF8 >'$dir/initdb.log' 2>&1" \
       || { cat "$dir/initdb.log" >&2; return 1; }
