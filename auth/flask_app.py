@@ -6,6 +6,7 @@ gateway). Member pages live in :mod:`auth.pages`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Protocol
@@ -34,6 +35,8 @@ def init_app(app: Flask, state: HasEngine) -> None:
     """Register the auth routes and pages; load keys (refusing production without them)."""
     from auth import pages
 
+    # authlib logs whole token responses at DEBUG: never let those records through.
+    logging.getLogger("authlib").setLevel(logging.INFO)
     keys = load_keys(state.settings)
     server = SmartServer(state.settings, keys, _connection)
     app.extensions["auth"] = {"server": server, "engine": state.engine, "keys": keys}

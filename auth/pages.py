@@ -117,7 +117,7 @@ def authorize() -> Any:
 def _consent(conn: Any, grant: Any, member: Login, error: str | None = None) -> Any:
     patients = _patients(conn, grant, member)
     if not patients:
-        return srv_error(grant, "access_denied")
+        return _deny(grant)
     requested = grant.request.scope or ""
     hidden = {k: v for k, v in request.values.items() if k in _PASSTHROUGH}
     return _page(
@@ -177,8 +177,8 @@ def _approved_scope(requested: str, member: Login) -> str:
     return approved
 
 
-def srv_error(grant: Any, error: str) -> Any:
-    """Send the app an OAuth error on its redirect URI."""
+def _deny(grant: Any) -> Any:
+    """Send the app ``access_denied`` on its redirect URI."""
     return server().create_authorization_response(grant_user=None, grant=grant)
 
 
