@@ -19,6 +19,8 @@ APP_MODULES: tuple[str, ...] = (
     "gateway.api.health",
     "gateway.api.fhir",
     "auth.flask_app",
+    "gateway.api.auth_views",
+    "gateway.api.ehr_views",
 )
 
 

@@ -26,12 +26,15 @@ BATCH_SIZE = 500
 Progress = Callable[[int], None]
 
 
-def kick_off(engine: Engine, paths: list[str], source: SourceInfo) -> str:
-    """Queue an import of ``paths`` for ``source``; the job id."""
+def kick_off(
+    engine: Engine, paths: list[str], source: SourceInfo, *, spooled: bool = False
+) -> str:
+    """Queue an import of ``paths`` for ``source``; spooled uploads are removed when done."""
     params = {
         "paths": [str(Path(p).resolve()) for p in paths],
         "source": source.name,
         "organization": source.organization,
+        "spooled": spooled,
     }
     with engine.begin() as conn:
         return store.create(conn, KIND, params)
@@ -51,16 +54,19 @@ def run_import(engine: Engine, job: Job, progress: Progress | None = None) -> di
         for batch, issues, last in _batches(files[index], after, batch_size):
             with engine.begin() as conn:
                 report = Pipeline(conn, source, members).run(batch)
-                report.issues[:0] = issues
+                found = sorted([*issues, *report.issues], key=lambda i: (i.file, i.line))
                 counts.update(report.counts)
                 counts["errors"] += len(issues)
                 counts["read"] += len(batch) + len(issues)
-                store.add_issues(conn, job.id, report.issues)
+                store.add_issues(conn, job.id, found)
                 store.checkpoint(conn, job.id, {"file": index, "line": last}, counts)
             if progress:
                 progress(len(batch) + len(issues))
         with engine.begin() as conn:
             store.checkpoint(conn, job.id, {"file": index + 1, "line": 0}, counts)
+    if params.get("spooled"):
+        for path in files:
+            path.unlink(missing_ok=True)
     return dict(counts)
 
 
