@@ -43,13 +43,24 @@ def load(engine: Engine, resources: Sequence[dict[str, Any]]) -> None:
             repo.create(body["resourceType"], body, resource_id=body["id"])
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-)
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
 def search_engine(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
 ) -> Iterator[Engine]:
     """An engine on a database holding the dataset, shared by one test module."""
+    yield from engine_with(request, tmp_path_factory, sqlite_template, ALL)
+
+
+def engine_with(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    sqlite_template: Path,
+    resources: Sequence[dict[str, Any]],
+) -> Iterator[Engine]:
+    """A module's database (SQLite copy or the truncated PostgreSQL one) holding ``resources``."""
     if request.param == "sqlite":
         path = tmp_path_factory.mktemp("search") / "search.db"
         shutil.copy(sqlite_template, path)
@@ -58,7 +69,7 @@ def search_engine(
         url = request.getfixturevalue("postgres_database")
         _truncate(url)
     engine = make_engine(url)
-    load(engine, ALL)
+    load(engine, resources)
     yield engine
     engine.dispose()
     if request.param == "postgresql" and os.environ.get("GATEWAY_TEST_POSTGRES_URL"):
