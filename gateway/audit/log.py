@@ -26,7 +26,9 @@ def record(
 ) -> None:
     """Append one audit row: who (kind, user, app), whose record, what, when, outcome.
 
-    Runs on ``conn`` in its current transaction (or commits its own when none is open).
+    With no transaction open the row is committed at once; inside one (a write's, or the
+    one a read began) it joins it and the caller commits, so a write and its audit row stand
+    or fall together.
     """
     id_list = list(ids)
     shown = id_list[:MAX_IDS]
@@ -52,10 +54,15 @@ def record(
 
 
 def events(
-    conn: Connection, patient_ids: Sequence[str] | None, limit: int = 200
+    conn: Connection,
+    patient_ids: Sequence[str] | None,
+    limit: int = 200,
+    event_id: int | None = None,
 ) -> list[dict[str, Any]]:
     """The newest audit rows, all of them (``None``) or those about the given patients."""
     query = select(audit_event).order_by(audit_event.c.event_id.desc()).limit(limit)
     if patient_ids is not None:
         query = query.where(audit_event.c.patient_id.in_(list(patient_ids)))
+    if event_id is not None:
+        query = query.where(audit_event.c.event_id == event_id)
     return [dict(row._mapping) for row in conn.execute(query)]
