@@ -52,10 +52,22 @@ def supporting_info(claim: ClaimRecord) -> list[JSON]:
     ]
 
 
-def body_site_sequences(info: list[JSON]) -> tuple[int, ...]:
-    """The sequence numbers of the oral ``additionalbodysite`` entries."""
+LINKED_TO_ITEMS = (
+    "additionalbodysite",
+    "patientweight",
+    "ambulancetransportreason",
+    "transportationdistance",
+    "roudtrippurpose",
+    "stretcherpurpose",
+    "pickuplocation",
+    "dropofflocation",
+)
+
+
+def item_info_sequences(info: list[JSON]) -> tuple[int, ...]:
+    """The supportingInfo entries items must refer to (oral body sites, transport facts)."""
     return tuple(
-        e["sequence"] for e in info if e["category"]["coding"][0]["code"] == "additionalbodysite"
+        e["sequence"] for e in info if e["category"]["coding"][0]["code"] in LINKED_TO_ITEMS
     )
 
 
@@ -119,6 +131,8 @@ def _type_specific(claim: ClaimRecord) -> list[tuple[str, str, Any]]:
         out.append(("servicefacility", "valueReference", facility))
     if claim.oral is not None:
         out += _oral(claim)
+    if claim.transport is not None:
+        out += _transport(claim)
     return out
 
 
@@ -161,6 +175,25 @@ def _institutional(claim: ClaimRecord) -> list[tuple[str, str, Any]]:
     if inst.drg:
         out.append(("drg", "code", concept(MS_DRG, inst.drg)))
     return out
+
+
+def _transport(claim: ClaimRecord) -> list[tuple[str, str, Any]]:
+    trip = claim.transport
+    assert trip is not None
+    reason_system = "https://x12.org/codesystem.x12.org/ambulance-transport-reason-codes"
+    return [
+        ("patientweight", "valueQuantity", _ucum(trip.patient_weight_lb, "[lb_av]")),
+        ("ambulancetransportreason", "reason", {"system": reason_system, "code": trip.reason}),
+        ("transportationdistance", "valueQuantity", _ucum(trip.distance_miles, "[mi_i]")),
+        ("roudtrippurpose", "valueString", trip.round_trip_purpose),
+        ("stretcherpurpose", "valueString", trip.stretcher_purpose),
+        ("pickuplocation", "valueString", trip.pickup),
+        ("dropofflocation", "valueString", trip.dropoff),
+    ]
+
+
+def _ucum(value: float, unit: str) -> JSON:
+    return {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit}
 
 
 def _oral(claim: ClaimRecord) -> list[tuple[str, str, Any]]:

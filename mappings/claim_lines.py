@@ -56,6 +56,13 @@ def header_adjudication(claim: ClaimRecord) -> list[JSON]:
     ]
     if claim.claim_type in ("professional", "oral"):
         out.append(_status("renderingnetworkstatus", network))
+    if claim.claim_level_amounts:
+        out += totals(claim)
+        reasons = sorted({r for line in claim.lines for r in line.denial_reasons})
+        out += [
+            {"category": concept(DISCRIMINATOR, "adjustmentreason"), "reason": concept(X12_CARC, r)}
+            for r in reasons
+        ]
     return out
 
 
@@ -116,10 +123,11 @@ def _product(line: ClaimLineRecord) -> JSON:
 def _line_adjudication(claim: ClaimRecord, line: ClaimLineRecord) -> list[JSON]:
     network = "innetwork" if claim.in_network else "outofnetwork"
     out: list[JSON] = [_status("benefitpaymentstatus", network)]
-    out += [
-        {"category": concept(*AMOUNT_CATEGORY[kind]), "amount": money(value)}
-        for kind, value in line.amounts.items()
-    ]
+    if not claim.claim_level_amounts:
+        out += [
+            {"category": concept(*AMOUNT_CATEGORY[kind]), "amount": money(value)}
+            for kind, value in line.amounts.items()
+        ]
     for reason in line.denial_reasons:
         if claim.claim_type == "pharmacy":
             out.append(

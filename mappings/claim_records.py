@@ -94,6 +94,19 @@ class OralRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class TransportRecord:
+    """Ambulance transport facts of a professional (non-clinician) claim."""
+
+    patient_weight_lb: float
+    reason: str  # X12 ambulance transport reason code: A | B | C | D | E
+    distance_miles: float
+    round_trip_purpose: str
+    stretcher_purpose: str
+    pickup: str
+    dropoff: str
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimRecord:
     """One adjudicated claim with its lines (a JSON Lines row of ``claims.jsonl``)."""
 
@@ -128,4 +141,7 @@ class ClaimRecord:
     pharmacy: PharmacyRecord | None = None
     institutional: InstitutionalRecord | None = None
     oral: OralRecord | None = None
+    transport: TransportRecord | None = None
+    # Institutional claims adjudicated at claim level carry amounts on the header, not items.
+    claim_level_amounts: bool = False
     notes: tuple[str, ...] = field(default=())

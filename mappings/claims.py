@@ -76,7 +76,7 @@ def explanation_of_benefit_json(claim: ClaimRecord) -> JSON:
             {"focal": True, "coverage": ref("Coverage", coverage_id(claim.coverage_key))}
         ],
         "item": claim_lines.items(
-            claim, tuple(n["number"] for n in notes), claim_info.body_site_sequences(info)
+            claim, tuple(n["number"] for n in notes), claim_info.item_info_sequences(info)
         ),
         "adjudication": claim_lines.header_adjudication(claim),
         "total": claim_lines.totals(claim),

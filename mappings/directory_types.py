@@ -84,12 +84,13 @@ def address(record: AddressRecord, *, geolocated: bool = False) -> JSON:
     text = ", ".join([*record.lines, record.city, f"{record.state} {record.postal_code}"])
     data: JSON = {
         "text": text,
-        "line": list(record.lines),
         "city": record.city,
         "state": record.state,
         "postalCode": record.postal_code,
         "country": record.country,
     }
+    if record.lines:
+        data["line"] = list(record.lines)
     if geolocated and record.latitude is not None and record.longitude is not None:
         data["extension"] = [
             {

@@ -40,8 +40,8 @@ NETWORK_PROFILES = (f"{PLANNET_SD}/plannet-Network",)
 AFFILIATION_PROFILES = (f"{PLANNET_SD}/plannet-OrganizationAffiliation",)
 
 
-def to_network(record: NetworkRecord) -> FHIRAbstractModel:
-    """A Plan-Net Network: an Organization of type ``ntwk`` that is part of its payer."""
+def network_json(record: NetworkRecord) -> JSON:
+    """FHIR JSON of a Plan-Net Network (an Organization of type ``ntwk``, part of its payer)."""
     coverage = [
         extension("location-reference", "Reference", ref(LOCATION, key))
         for key in record.coverage_area_keys
@@ -60,11 +60,16 @@ def to_network(record: NetworkRecord) -> FHIRAbstractModel:
         "contact": [contact(record.contact or ContactRecord("Network Services", record.phone))],
         "endpoint": refs(ENDPOINT, record.endpoint_keys),
     }
-    return build("Organization", compact(data))
+    return {"resourceType": "Organization", **compact(data)}
 
 
-def to_organization_affiliation(record: OrganizationAffiliationRecord) -> FHIRAbstractModel:
-    """A Plan-Net OrganizationAffiliation: an organization's role in a payer's networks."""
+def to_network(record: NetworkRecord) -> FHIRAbstractModel:
+    """A Plan-Net Network: an Organization of type ``ntwk`` that is part of its payer."""
+    return build("Organization", network_json(record))
+
+
+def organization_affiliation_json(record: OrganizationAffiliationRecord) -> JSON:
+    """FHIR JSON of a Plan-Net OrganizationAffiliation (a role in a payer's network)."""
     data: JSON = {
         "id": resource_id("organization-affiliation", record.key),
         "meta": meta(*AFFILIATION_PROFILES),
@@ -83,4 +88,9 @@ def to_organization_affiliation(record: OrganizationAffiliationRecord) -> FHIRAb
     during = period(record.start, record.end)
     if during:
         data["period"] = during
-    return build("OrganizationAffiliation", compact(data))
+    return {"resourceType": "OrganizationAffiliation", **compact(data)}
+
+
+def to_organization_affiliation(record: OrganizationAffiliationRecord) -> FHIRAbstractModel:
+    """A Plan-Net OrganizationAffiliation: an organization's role in a payer's networks."""
+    return build("OrganizationAffiliation", organization_affiliation_json(record))

@@ -28,8 +28,8 @@ MAPPING_VERSION = "plans-1"
 PLAN_PROFILES = (f"{PLANNET_SD}/plannet-InsurancePlan",)
 
 
-def to_insurance_plan(record: InsurancePlanRecord) -> FHIRAbstractModel:
-    """A Plan-Net InsurancePlan with its networks, coverage areas, owner and administrator."""
+def insurance_plan_json(record: InsurancePlanRecord) -> JSON:
+    """An InsurancePlan with networks, coverage areas, owner, administrator (FHIR JSON)."""
     plan: JSON = {
         "type": plannet_concept("InsurancePlanTypeCS", record.plan_type),
         "coverageArea": refs(LOCATION, record.coverage_area_keys),
@@ -60,7 +60,12 @@ def to_insurance_plan(record: InsurancePlanRecord) -> FHIRAbstractModel:
                 "telecom": [{"system": "phone", "value": record.contact.phone}],
             }
         ]
-    return build("InsurancePlan", compact(data))
+    return {"resourceType": "InsurancePlan", **compact(data)}
+
+
+def to_insurance_plan(record: InsurancePlanRecord) -> FHIRAbstractModel:
+    """A Plan-Net InsurancePlan with its networks, coverage areas, owner and administrator."""
+    return build("InsurancePlan", insurance_plan_json(record))
 
 
 def _identifier(record: InsurancePlanRecord) -> JSON:

@@ -55,8 +55,8 @@ ORGANIZATION_PROFILES = (
 )
 
 
-def to_practitioner(record: PractitionerRecord) -> FHIRAbstractModel:
-    """A Practitioner (Plan-Net + US Core + CARIN) from a practitioner record."""
+def practitioner_json(record: PractitionerRecord) -> JSON:
+    """A Practitioner (Plan-Net + US Core + CARIN) from a practitioner record (FHIR JSON)."""
     name: JSON = {"family": record.family, "given": list(record.given)}
     name["text"] = " ".join([*record.given, record.family])
     if record.prefix:
@@ -76,7 +76,12 @@ def to_practitioner(record: PractitionerRecord) -> FHIRAbstractModel:
     }
     if record.gender:
         data["gender"] = record.gender
-    return build("Practitioner", compact(data))
+    return {"resourceType": "Practitioner", **compact(data)}
+
+
+def to_practitioner(record: PractitionerRecord) -> FHIRAbstractModel:
+    """A Practitioner (Plan-Net + US Core + CARIN) from a practitioner record."""
+    return build("Practitioner", practitioner_json(record))
 
 
 def _qualification(record: QualificationRecord) -> JSON:
@@ -107,8 +112,8 @@ def _language(record: LanguageRecord) -> JSON:
     return data
 
 
-def to_organization(record: OrganizationRecord) -> FHIRAbstractModel:
-    """An Organization (Plan-Net + US Core + CARIN) from a provider or payer record."""
+def organization_json(record: OrganizationRecord) -> JSON:
+    """An Organization (Plan-Net + US Core + CARIN) from a provider or payer record (FHIR JSON)."""
     identifiers = [identifier(record.key, "PRN", "urn:ietf:rfc:3986")] if not record.npi else []
     if record.npi:
         identifiers.append(npi_identifier(record.npi))
@@ -134,7 +139,12 @@ def to_organization(record: OrganizationRecord) -> FHIRAbstractModel:
     }
     if record.partof_key:
         data["partOf"] = ref(ORGANIZATION, record.partof_key)
-    return build("Organization", compact(data))
+    return {"resourceType": "Organization", **compact(data)}
+
+
+def to_organization(record: OrganizationRecord) -> FHIRAbstractModel:
+    """An Organization (Plan-Net + US Core + CARIN) from a provider or payer record."""
+    return build("Organization", organization_json(record))
 
 
 def _organization_extensions(record: OrganizationRecord) -> list[JSON]:

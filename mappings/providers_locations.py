@@ -39,8 +39,8 @@ ROLE_CODE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
 BOUNDARY = "http://hl7.org/fhir/StructureDefinition/location-boundary-geojson"
 
 
-def to_location(record: LocationRecord) -> FHIRAbstractModel:
-    """A Plan-Net Location (a site of care, or a coverage area with a GeoJSON boundary)."""
+def location_json(record: LocationRecord) -> JSON:
+    """FHIR JSON of a Plan-Net Location (a site of care, or a coverage area)."""
     data: JSON = {
         "id": resource_id("location", record.key),
         "meta": meta(*LOCATION_PROFILES),
@@ -70,7 +70,12 @@ def to_location(record: LocationRecord) -> FHIRAbstractModel:
         data["partOf"] = ref(LOCATION, record.partof_key)
     if record.availability_exceptions:
         data["availabilityExceptions"] = record.availability_exceptions
-    return build("Location", compact(data))
+    return {"resourceType": "Location", **compact(data)}
+
+
+def to_location(record: LocationRecord) -> FHIRAbstractModel:
+    """A Plan-Net Location (a site of care, or a coverage area with a GeoJSON boundary)."""
+    return build("Location", location_json(record))
 
 
 def _via(record: LocationRecord) -> JSON | None:
@@ -102,8 +107,8 @@ def _hours(hours: HoursRecord) -> JSON:
     return data
 
 
-def to_endpoint(record: EndpointRecord) -> FHIRAbstractModel:
-    """A Plan-Net Endpoint managed by an organization."""
+def endpoint_json(record: EndpointRecord) -> JSON:
+    """A Plan-Net Endpoint managed by an organization (FHIR JSON)."""
     usecase = concept("http://terminology.hl7.org/CodeSystem/v3-ActReason", record.usecase)
     data: JSON = {
         "id": resource_id("endpoint", record.key),
@@ -127,4 +132,9 @@ def to_endpoint(record: EndpointRecord) -> FHIRAbstractModel:
     }
     if record.contact_email:
         data["contact"] = [{"system": "email", "value": record.contact_email}]
-    return build("Endpoint", compact(data))
+    return {"resourceType": "Endpoint", **compact(data)}
+
+
+def to_endpoint(record: EndpointRecord) -> FHIRAbstractModel:
+    """A Plan-Net Endpoint managed by an organization."""
+    return build("Endpoint", endpoint_json(record))

@@ -41,8 +41,8 @@ ROLE_PROFILES = (f"{PLANNET_SD}/plannet-PractitionerRole", f"{US_CORE_SD}/us-cor
 SERVICE_PROFILES = (f"{PLANNET_SD}/plannet-HealthcareService",)
 
 
-def to_practitioner_role(record: PractitionerRoleRecord) -> FHIRAbstractModel:
-    """A Plan-Net PractitionerRole: who, where, which specialty, in which networks."""
+def practitioner_role_json(record: PractitionerRoleRecord) -> JSON:
+    """A Plan-Net PractitionerRole: who, where, which specialty, in which networks (FHIR JSON)."""
     data: JSON = {
         "id": resource_id("practitioner-role", record.key),
         "meta": meta(*ROLE_PROFILES),
@@ -65,7 +65,12 @@ def to_practitioner_role(record: PractitionerRoleRecord) -> FHIRAbstractModel:
     during = period(record.start, record.end)
     if during:
         data["period"] = during
-    return build("PractitionerRole", compact(data))
+    return {"resourceType": "PractitionerRole", **compact(data)}
+
+
+def to_practitioner_role(record: PractitionerRoleRecord) -> FHIRAbstractModel:
+    """A Plan-Net PractitionerRole: who, where, which specialty, in which networks."""
+    return build("PractitionerRole", practitioner_role_json(record))
 
 
 def _via(record: PractitionerRoleRecord) -> JSON:
@@ -84,8 +89,8 @@ def _role_extensions(record: PractitionerRoleRecord) -> list[JSON]:
     return exts
 
 
-def to_healthcare_service(record: HealthcareServiceRecord) -> FHIRAbstractModel:
-    """A Plan-Net HealthcareService offered by an organization (in person or virtual)."""
+def healthcare_service_json(record: HealthcareServiceRecord) -> JSON:
+    """FHIR JSON of a Plan-Net HealthcareService (in person or virtual)."""
     data: JSON = {
         "id": resource_id("healthcare-service", record.key),
         "meta": meta(*SERVICE_PROFILES),
@@ -113,7 +118,12 @@ def to_healthcare_service(record: HealthcareServiceRecord) -> FHIRAbstractModel:
         data["comment"] = record.comment
     if record.availability_exceptions:
         data["availabilityExceptions"] = record.availability_exceptions
-    return build("HealthcareService", compact(data))
+    return {"resourceType": "HealthcareService", **compact(data)}
+
+
+def to_healthcare_service(record: HealthcareServiceRecord) -> FHIRAbstractModel:
+    """A Plan-Net HealthcareService offered by an organization (in person or virtual)."""
+    return build("HealthcareService", healthcare_service_json(record))
 
 
 def _service_extensions(record: HealthcareServiceRecord) -> list[JSON]:

@@ -57,11 +57,13 @@ class OrganizationAffiliationSchema(RecordSchema):
 
 
 KINDS: tuple[FeedKind, ...] = (
-    directory_kind("networks", NetworkSchema, network.to_network, network.MAPPING_VERSION, 10, DOC),
+    directory_kind(
+        "networks", NetworkSchema, network.network_json, network.MAPPING_VERSION, 10, DOC
+    ),
     directory_kind(
         "organization_affiliations",
         OrganizationAffiliationSchema,
-        network.to_organization_affiliation,
+        network.organization_affiliation_json,
         network.MAPPING_VERSION,
         13,
         DOC,

@@ -44,7 +44,7 @@ KINDS: tuple[FeedKind, ...] = (
     directory_kind(
         "insurance_plans",
         InsurancePlanSchema,
-        plans.to_insurance_plan,
+        plans.insurance_plan_json,
         plans.MAPPING_VERSION,
         14,
         "docs/feeds/plans.md",

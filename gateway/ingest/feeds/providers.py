@@ -36,16 +36,19 @@ from mappings.directory_records import (
     PractitionerRecord,
     PractitionerRoleRecord,
 )
-from mappings.models import FHIRAbstractModel, to_json
 
 PHONE = validate.Length(7, 25)
 
 
-def mapped(to_model: Callable[[Any], FHIRAbstractModel]) -> Callable[[Any], MappedResources]:
-    """A feed kind's ``to_fhir``: the record's one resource as FHIR JSON."""
+def mapped(to_json: Callable[[Any], dict[str, Any]]) -> Callable[[Any], MappedResources]:
+    """A feed kind's ``to_fhir``: the record's one resource as FHIR JSON.
+
+    The ``*_json`` mappings are used directly (the loader checks the structure of what they
+    return); building the model first would double the cost of a load.
+    """
 
     def to_fhir(record: Any) -> MappedResources:
-        return [to_json(to_model(record))]
+        return [to_json(record)]
 
     return to_fhir
 
@@ -182,7 +185,7 @@ class EndpointSchema(RecordSchema):
 def directory_kind(
     name: str,
     schema: type[RecordSchema],
-    to_model: Any,
+    to_json: Any,
     version: str,
     order: int,
     doc: str = "docs/feeds/providers.md",
@@ -193,7 +196,7 @@ def directory_kind(
         file_pattern=f"{name}*.jsonl",
         file_format="jsonl",
         schema=schema,
-        to_fhir=mapped(to_model),
+        to_fhir=mapped(to_json),
         mapping_version=version,
         order=order,
         doc=doc,
@@ -204,42 +207,42 @@ KINDS: tuple[FeedKind, ...] = (
     directory_kind(
         "endpoints",
         EndpointSchema,
-        providers_locations.to_endpoint,
+        providers_locations.endpoint_json,
         providers_locations.MAPPING_VERSION,
         10,
     ),
     directory_kind(
         "organizations",
         OrganizationSchema,
-        providers.to_organization,
+        providers.organization_json,
         providers.MAPPING_VERSION,
         10,
     ),
     directory_kind(
         "locations",
         LocationSchema,
-        providers_locations.to_location,
+        providers_locations.location_json,
         providers_locations.MAPPING_VERSION,
         11,
     ),
     directory_kind(
         "practitioners",
         PractitionerSchema,
-        providers.to_practitioner,
+        providers.practitioner_json,
         providers.MAPPING_VERSION,
         11,
     ),
     directory_kind(
         "healthcare_services",
         HealthcareServiceSchema,
-        providers_roles.to_healthcare_service,
+        providers_roles.healthcare_service_json,
         providers_roles.MAPPING_VERSION,
         12,
     ),
     directory_kind(
         "practitioner_roles",
         PractitionerRoleSchema,
-        providers_roles.to_practitioner_role,
+        providers_roles.practitioner_role_json,
         providers_roles.MAPPING_VERSION,
         13,
     ),

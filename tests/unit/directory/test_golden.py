@@ -48,3 +48,12 @@ def test_mapping_matches_golden_file(name: str) -> None:
     if os.environ.get("GATEWAY_UPDATE_GOLDEN"):
         path.write_text(json.dumps(produced, indent=2, sort_keys=True) + "\n")
     assert produced == json.loads(path.read_text())
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_feed_json_equals_the_validated_model_json(name: str) -> None:
+    to_model, record = CASES[name]
+    module = __import__(to_model.__module__, fromlist=["_"])
+    as_json = getattr(module, to_model.__name__.removeprefix("to_") + "_json")
+    assert as_json(record) == to_json(to_model(record))
