@@ -1,0 +1,84 @@
+"""Token cost benchmark: authenticated read-by-id against an anonymous one, in the same run.
+
+Both read the same Provider Directory Practitioner through the Flask test client (no network),
+so the difference is the bearer-token lookup and AccessContext construction. Rounds are
+interleaved to damp noise; the median per-request time of each is compared. Target: <= 1.25.
+Run from the repository root: ``.venv/bin/python -m bench.auth_bench [--database-url URL]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from flask.testing import FlaskClient
+
+from auth.clients import mint_token
+from gateway import create_app
+from gateway.store.migrate import upgrade
+
+TARGET = 1.25
+BASE = "http://localhost/fhir"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--database-url", help="default: a fresh SQLite file")
+    p.add_argument("--requests", type=int, default=2000, help="requests per round")
+    p.add_argument("--rounds", type=int, default=5)
+    return p.parse_args(argv)
+
+
+def timed(client: FlaskClient, url: str, headers: dict[str, str], n: int) -> float:
+    """Mean seconds per request over ``n`` requests (each must answer 200)."""
+    start = time.perf_counter()
+    for _ in range(n):
+        response = client.get(url, headers=headers)
+        if response.status_code != 200:
+            raise SystemExit(f"unexpected {response.status_code} for {url}")
+    return (time.perf_counter() - start) / n
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure and print the ratio; exit 1 when it misses the target."""
+    args = parse_args(argv)
+    url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/auth_bench.db"
+    app = create_app({"ENV": "test", "DATABASE_URL": url, "BASE_URL": BASE})
+    engine = app.extensions["gateway"].engine
+    upgrade(engine)
+    with engine.begin() as conn:
+        token = mint_token(conn, "bench", "system/*.cruds", BASE)
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {token}"}
+    body = {"resourceType": "Practitioner", "id": "bench-1", "name": [{"family": "Bench"}]}
+    put = client.put(
+        "/fhir/Practitioner/bench-1",
+        json=body,
+        headers={**auth, "Content-Type": "application/fhir+json"},
+    )
+    assert put.status_code in (200, 201), put.data
+    target = "/fhir/Practitioner/bench-1"
+    timed(client, target, {}, 200)  # warm caches
+    timed(client, target, auth, 200)
+    anonymous, authenticated = [], []
+    for _ in range(args.rounds):
+        anonymous.append(timed(client, target, {}, args.requests))
+        authenticated.append(timed(client, target, auth, args.requests))
+    anon, authd = statistics.median(anonymous), statistics.median(authenticated)
+    ratio = authd / anon
+    print(f"database: {engine.dialect.name}")
+    print(f"anonymous read:     {anon * 1e6:8.1f} us/request (median of {args.rounds} rounds)")
+    print(f"authenticated read: {authd * 1e6:8.1f} us/request")
+    print(f"ratio: {ratio:.3f} (target <= {TARGET})")
+    engine.dispose()
+    if not args.database_url:
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    return 0 if ratio <= TARGET else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
