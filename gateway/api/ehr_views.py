@@ -23,9 +23,17 @@ bp = Blueprint("ehr", __name__)
 
 
 def init_app(app: Flask, state: GatewayState) -> None:
-    """Register the EHR endpoints and the job worker (started when a job is queued)."""
-    app.extensions["jobs"] = JobWorker(state.engine)
+    """Register the EHR endpoints and the job worker (started by a kick-off or first request)."""
+    worker = JobWorker(state.engine)
+    app.extensions["jobs"] = worker
     app.register_blueprint(bp)
+    started: list[bool] = [state.settings["ENV"] == "test"]  # tests run jobs explicitly
+
+    @app.before_request
+    def _resume_jobs() -> None:
+        if not started[0]:  # once per process: resume what a dead process left running
+            started[0] = True
+            worker.notify()
 
 
 def _ctx_admin() -> None:

@@ -68,9 +68,14 @@ def run_pending(engine: Engine) -> int:
 
 
 class JobWorker:
-    """A daemon thread running queued jobs of this process (the embedded default)."""
+    """A daemon thread running queued jobs (the embedded default); it ends when idle.
 
-    def __init__(self, engine: Engine, poll_seconds: float = 1.0) -> None:
+    ``notify`` starts it: on kick-off and on the process's first request, so jobs a dead
+    process left running are recovered after a restart. It keeps polling while some job is
+    running elsewhere or interrupted (it may need resuming), and exits when none is left.
+    """
+
+    def __init__(self, engine: Engine, poll_seconds: float = 2.0) -> None:
         self.engine = engine
         self.poll_seconds = poll_seconds
         self._wake = threading.Event()
@@ -98,6 +103,9 @@ class JobWorker:
             self._wake.clear()
             try:
                 run_pending(self.engine)
+                with self.engine.connect() as conn:
+                    if not store.unfinished(conn):
+                        return
             except Exception:  # the loop must survive a database hiccup
                 LOG.exception("job worker pass failed")
             self._wake.wait(self.poll_seconds)

@@ -98,6 +98,12 @@ def next_queued(conn: Connection) -> str | None:
     return conn.execute(stmt).scalar()
 
 
+def unfinished(conn: Connection) -> bool:
+    """True while any job is queued or running (here or in another process)."""
+    stmt = select(job.c.id).where(job.c.status.in_((QUEUED, RUNNING))).limit(1)
+    return conn.execute(stmt).first() is not None
+
+
 def checkpoint(
     conn: Connection, job_id: str, cursor: Mapping[str, Any], counts: Mapping[str, int]
 ) -> None:

@@ -62,7 +62,7 @@ def member_patient(ehr: dict[str, Any], member_number: str) -> dict[str, Any]:
         "name": [{"use": "official", "family": name["family"], "given": name["given"]}],
         "birthDate": ehr["birthDate"],
         "gender": ehr["gender"],
-        "address": [{"postalCode": ehr["address"][0]["postalCode"]}],
+        "address": [{"postalCode": ehr["address"][0].get("postalCode", "")}],
     }
 
 

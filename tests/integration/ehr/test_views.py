@@ -1,0 +1,114 @@
+"""HTTP: ``POST /fhir/$import`` kick-off, ``GET /jobs/<id>``, the admin review queue, access."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from auth.clients import mint_token
+from tests.integration.ehr.conftest import Slice
+
+pytestmark = pytest.mark.integration
+NDJSON = "application/fhir+ndjson"
+
+
+@pytest.fixture(autouse=True)
+def _stop_worker(app: Flask) -> Iterator[None]:
+    """Join the app's job thread before the database goes away."""
+    yield
+    app.extensions["jobs"].stop()
+
+
+def _token(app: Flask, scope: str) -> str:
+    state = app.extensions["gateway"]
+    with state.engine.begin() as conn:
+        return mint_token(conn, "ehr-reader", scope, state.base_url)
+
+
+def _wait(fhir: FlaskClient, location: str) -> dict[str, object]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        response = fhir.get(location)
+        if response.status_code == 200:
+            body: dict[str, object] = response.get_json()
+            return body
+        assert response.status_code == 202
+        time.sleep(0.1)
+    raise AssertionError("the job did not finish")
+
+
+def test_import_kick_off_answers_202_and_the_status_shows_counts(
+    app: Flask, fhir: FlaskClient, synthea_slice: Slice
+) -> None:
+    body = (synthea_slice.path / "Practitioner.000.ndjson").read_bytes() + b"not json\n"
+    response = fhir.post("/fhir/$import?source=lab-feed", data=body, content_type=NDJSON)
+    assert response.status_code == 202
+    location = response.headers["Content-Location"]
+    assert location.startswith("http://localhost/jobs/")
+    status = _wait(fhir, location.removeprefix("http://localhost"))
+    assert status["status"] == "succeeded"
+    counts = status["counts"]
+    assert isinstance(counts, dict)
+    assert counts["created"] == len(synthea_slice.lines["Practitioner"])
+    issues = status["issues"]
+    assert isinstance(issues, list)
+    assert issues[0]["line"] == len(synthea_slice.lines["Practitioner"]) + 1
+    assert issues[0]["message"] == "not valid JSON"
+
+
+def test_import_kick_off_without_a_token_is_401(client: FlaskClient) -> None:
+    response = client.post("/fhir/$import", data=b"{}\n", content_type=NDJSON)
+    assert response.status_code == 401
+    assert response.get_json()["resourceType"] == "OperationOutcome"
+
+
+def test_import_kick_off_with_a_read_only_token_is_403(app: Flask, client: FlaskClient) -> None:
+    token = _token(app, "system/*.rs")
+    response = client.post(
+        "/fhir/$import",
+        data=b"{}\n",
+        content_type=NDJSON,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 403
+
+
+def test_import_kick_off_refuses_other_media_types(fhir: FlaskClient) -> None:
+    response = fhir.post("/fhir/$import", data=b"a,b\n", content_type="text/csv")
+    assert response.status_code == 415
+
+
+def test_job_status_of_an_unknown_job_is_404(fhir: FlaskClient) -> None:
+    assert fhir.get("/jobs/no-such-job").status_code == 404
+
+
+def test_job_status_and_review_queue_need_a_write_token(app: Flask, client: FlaskClient) -> None:
+    token = _token(app, "system/Patient.rs")
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/jobs/x", headers=headers).status_code == 403
+    assert client.get("/admin/ehr/review", headers=headers).status_code == 403
+    assert client.get("/admin/ehr/review").status_code == 401
+    assert client.post("/admin/ehr/review/x", json={"reject": True}).status_code == 401
+
+
+def test_admin_lists_and_rejects_a_review_item(
+    fhir: FlaskClient, synthea_slice: Slice
+) -> None:
+    body = (synthea_slice.path / "Patient.000.ndjson").read_bytes()
+    location = fhir.post("/fhir/$import", data=body, content_type=NDJSON).headers[
+        "Content-Location"
+    ]
+    _wait(fhir, location.removeprefix("http://localhost"))
+    items = fhir.get("/admin/ehr/review").get_json()["items"]
+    assert len(items) == 3  # no members stored: every patient waits for review
+    assert all("Patient/" not in str(i["candidates"]) for i in items)
+    bad = fhir.post(f"/admin/ehr/review/{items[0]['id']}", json={})
+    assert bad.status_code == 400
+    done = fhir.post(f"/admin/ehr/review/{items[0]['id']}", json={"reject": True})
+    assert done.status_code == 200
+    assert done.get_json()["status"] == "rejected"
+    assert len(fhir.get("/admin/ehr/review").get_json()["items"]) == 2
