@@ -48,15 +48,14 @@ def _profiles_by_type() -> dict[str, list[str]]:
 
 
 def _instantiates() -> list[str]:
-    urls = []
+    """Each served IG's server CapabilityStatement once, versioned where SERVED_IGS says so."""
+    chosen: dict[str, str] = {}
     for pkg in _packages():
         versioned = SERVED_IGS[f"{pkg['package']}@{pkg['version']}"]
         for cap in pkg["capabilities"]:
-            if cap["mode"] == "server":
-                url = f"{cap['url']}|{cap['version']}" if versioned else cap["url"]
-                if url not in urls and cap["url"] not in urls:
-                    urls.append(url)
-    return urls
+            if cap["mode"] == "server" and (versioned or cap["url"] not in chosen):
+                chosen[cap["url"]] = f"{cap['url']}|{cap['version']}" if versioned else cap["url"]
+    return sorted(chosen.values())
 
 
 def _resource_entry(rtype: str, profiles: list[str]) -> dict[str, Any]:

@@ -146,3 +146,26 @@ def test_wrong_method_is_405_with_allow(fhir: FlaskClient, created: dict[str, An
     assert response.status_code == 405
     assert "PUT" in response.headers["Allow"]
     assert response.get_json()["resourceType"] == "OperationOutcome"
+
+
+def test_conditional_create_returns_existing_match(fhir: FlaskClient) -> None:
+    body = patient(identifier=[{"system": "urn:example:mrn", "value": "M-1"}])
+    first = fhir.post("/fhir/Patient", json=body, headers=FHIR_JSON)
+    headers = {**FHIR_JSON, "If-None-Exist": "identifier=urn:example:mrn|M-1"}
+    again = fhir.post("/fhir/Patient", json=body, headers=headers)
+    assert again.status_code == 200
+    assert again.get_json()["id"] == first.get_json()["id"]
+
+
+def test_conditional_create_without_match_creates(fhir: FlaskClient) -> None:
+    headers = {**FHIR_JSON, "If-None-Exist": "identifier=urn:example:mrn|M-2"}
+    response = fhir.post("/fhir/Patient", json=patient(), headers=headers)
+    assert response.status_code == 201
+
+
+def test_conditional_create_with_several_matches_is_412(fhir: FlaskClient) -> None:
+    for _ in range(2):
+        fhir.post("/fhir/Patient", json=patient("Twin"), headers=FHIR_JSON)
+    headers = {**FHIR_JSON, "If-None-Exist": "family=Twin"}
+    response = fhir.post("/fhir/Patient", json=patient("Twin"), headers=headers)
+    assert response.status_code == 412
