@@ -121,13 +121,14 @@ def _product(line: ClaimLineRecord) -> JSON:
 
 
 def _line_adjudication(claim: ClaimRecord, line: ClaimLineRecord) -> list[JSON]:
+    if claim.claim_level_amounts:
+        return []  # CARIN: amounts at the item or the header level, not both
     network = "innetwork" if claim.in_network else "outofnetwork"
     out: list[JSON] = [_status("benefitpaymentstatus", network)]
-    if not claim.claim_level_amounts:
-        out += [
-            {"category": concept(*AMOUNT_CATEGORY[kind]), "amount": money(value)}
-            for kind, value in line.amounts.items()
-        ]
+    out += [
+        {"category": concept(*AMOUNT_CATEGORY[kind]), "amount": money(value)}
+        for kind, value in line.amounts.items()
+    ]
     for reason in line.denial_reasons:
         if claim.claim_type == "pharmacy":
             out.append(

@@ -58,8 +58,12 @@ def _claim(
     served: date,
     claim_id: str,
 ) -> dict[str, Any]:
-    billing = _provider(rng, pool, "pharmacy" if kind == "pharmacy" else "organization")
     rendering = _provider(rng, pool, "practitioner")
+    billing = (
+        rendering
+        if kind == "oral"
+        else _provider(rng, pool, "pharmacy" if kind == "pharmacy" else "organization")
+    )
     denied = rng.random() < 0.08
     stay = rng.randint(1, 6) if kind == "inpatient" else 0
     last = served + timedelta(days=stay)
@@ -80,11 +84,13 @@ def _claim(
         "created": (last + timedelta(days=3)).isoformat(),
         "received_date": (last + timedelta(days=2)).isoformat(),
         "billing_npi": billing.npi,
-        "billing_kind": "organization",
+        "billing_kind": "practitioner" if kind == "oral" else "organization",
         "billing_name": billing.name,
         "rendering_npi": rendering.npi,
         "rendering_taxonomy": rendering.taxonomy,
-        "facility_npi": billing.npi if kind in ("professional", "oral") else None,
+        "facility_npi": _provider(rng, pool, "organization").npi
+        if kind in ("professional", "oral")
+        else None,
         "in_network": rng.random() < 0.9,
         "medical_record_number": f"MRN{rng.randrange(10**7):07d}",
         "patient_account_number": f"PAN{rng.randrange(10**8):08d}",
@@ -95,6 +101,7 @@ def _claim(
         "notes": ["Claim adjudicated under the member's plan benefits."],
     }
     row.update(_type_details(rng, kind, served, last, rendering))
+    row["claim_level_amounts"] = kind in ("inpatient", "outpatient") and rng.random() < 0.4
     if rng.random() < 0.05:
         row["related_claim_id"] = f"{claim_id}-ORIG"
     return row
@@ -120,6 +127,7 @@ def _lines(rng: random.Random, kind: str, served: date, denied: bool) -> list[di
             line["modifiers"] = ["25"] if rng.random() < 0.1 else []
         if kind in ("inpatient", "outpatient"):
             line["revenue"] = rng.choice(("0120", "0250", "0300", "0450"))
+            line["modifiers"] = ["LT"] if rng.random() < 0.2 else []
         if kind == "oral":
             line["tooth"] = str(rng.randint(1, 32))
         if denied:
@@ -215,7 +223,21 @@ def _type_details(
                 "additional_sites": [str(rng.randint(1, 32))],
             }
         }
+    if rng.random() < 0.15:
+        return {"transport": _transport(rng)}
     return {}
+
+
+def _transport(rng: random.Random) -> dict[str, Any]:
+    return {
+        "patient_weight_lb": float(rng.randint(90, 260)),
+        "reason": rng.choice("ABCDE"),
+        "distance_miles": float(rng.randint(2, 40)),
+        "round_trip_purpose": "Dialysis treatment and return home",
+        "stretcher_purpose": "Patient unable to sit upright",
+        "pickup": "Member's home",
+        "dropoff": "Hospital emergency department",
+    }
 
 
 _BY_KIND: dict[tuple[int, str], list[Provider]] = {}

@@ -22,6 +22,7 @@ from mappings.claim_records import (
     OralRecord,
     PharmacyRecord,
     ProcedureRecord,
+    TransportRecord,
 )
 
 CODE_SYSTEMS = ("cpt", "hcpcs", "ndc", "cdt", "none")
@@ -159,6 +160,22 @@ class OralSchema(Schema):
         return OralRecord(**_tuples(data))
 
 
+class TransportSchema(Schema):
+    """Ambulance transport facts."""
+
+    patient_weight_lb = fields.Float(required=True, validate=validate.Range(min=1, max=1000))
+    reason = fields.String(required=True, validate=validate.OneOf(("A", "B", "C", "D", "E")))
+    distance_miles = fields.Float(required=True, validate=validate.Range(min=0))
+    round_trip_purpose = fields.String(required=True)
+    stretcher_purpose = fields.String(required=True)
+    pickup = fields.String(required=True)
+    dropoff = fields.String(required=True)
+
+    @post_load
+    def _record(self, data: dict[str, Any], **_: Any) -> TransportRecord:
+        return TransportRecord(**data)
+
+
 class ClaimSchema(Schema):
     """One adjudicated claim -> ``ClaimRecord``."""
 
@@ -197,6 +214,8 @@ class ClaimSchema(Schema):
     pharmacy = fields.Nested(PharmacySchema, load_default=None)
     institutional = fields.Nested(InstitutionalSchema, load_default=None)
     oral = fields.Nested(OralSchema, load_default=None)
+    transport = fields.Nested(TransportSchema, load_default=None)
+    claim_level_amounts = fields.Boolean(load_default=False)
     notes = fields.List(fields.String(), load_default=list)
 
     @validates_schema
@@ -210,6 +229,12 @@ class ClaimSchema(Schema):
             raise ValidationError("is required on institutional claims", "institutional")
         if kind in ("professional", "inpatient", "outpatient", "oral") and not data["diagnoses"]:
             raise ValidationError("needs at least one diagnosis for this claim type", "diagnoses")
+        if data["claim_level_amounts"] and kind not in ("inpatient", "outpatient"):
+            raise ValidationError("is only for institutional claims", "claim_level_amounts")
+        if kind == "oral" and data["billing_kind"] != "practitioner":
+            raise ValidationError(
+                "must be practitioner on oral claims (CARIN Oral)", "billing_kind"
+            )
         for line in data["lines"]:
             if line.code_system not in LINE_SYSTEM[kind]:
                 raise ValidationError(
