@@ -27,8 +27,10 @@ def require_feed_admin(ctx: AccessContext) -> None:
     if ctx.kind == "anonymous":
         raise Unauthorized("a bearer token is required", headers={"WWW-Authenticate": "Bearer"})
     grant = ctx.all_types
-    if ctx.kind not in ("system", "internal") or grant is None or not {"c", "u"} <= set(
-        grant.interactions
+    if (
+        ctx.kind not in ("system", "internal")
+        or grant is None
+        or not {"c", "u"} <= set(grant.interactions)
     ):
         raise Forbidden("EHR imports and reviews need a system token with write access")
 

@@ -26,9 +26,7 @@ BATCH_SIZE = 500
 Progress = Callable[[int], None]
 
 
-def kick_off(
-    engine: Engine, paths: list[str], source: SourceInfo, *, spooled: bool = False
-) -> str:
+def kick_off(engine: Engine, paths: list[str], source: SourceInfo, *, spooled: bool = False) -> str:
     """Queue an import of ``paths`` for ``source``; spooled uploads are removed when done."""
     params = {
         "paths": [str(Path(p).resolve()) for p in paths],

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from gateway.jobs.store import Job
-from gateway.jobs.runner import run_job
 from gateway.ingest.ehr.importer import kick_off
 from gateway.ingest.ehr.provenance import SourceInfo
+from gateway.jobs.runner import run_job
+from gateway.jobs.store import Job
 from gateway.store.repository import Repository
 from gateway.store.tables import resource
 from mappings.fhir_values import MEMBER_ID_SYSTEM

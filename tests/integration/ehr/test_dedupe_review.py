@@ -61,7 +61,10 @@ def test_same_condition_from_two_feeds_is_one_resource_with_two_sources(
 
 
 def test_two_facts_of_one_feed_with_the_same_code_and_date_stay_two(
-    engine: Engine, seed_members: dict[str, str], run_import: ImportRun, tmp_path: Path,
+    engine: Engine,
+    seed_members: dict[str, str],
+    run_import: ImportRun,
+    tmp_path: Path,
     synthea_slice: Slice,
 ) -> None:
     member_ehr_id = next(iter(seed_members))

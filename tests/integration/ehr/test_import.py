@@ -39,9 +39,7 @@ def test_resources_of_an_unknown_patient_are_held_not_served(
     assert job.counts["patients-review"] == 1
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(ehr_staged)).scalar_one() == held
-    unknown_encounter_ids = {
-        r["id"] for r in synthea_slice.clinical_of(synthea_slice.unknown)
-    }
+    unknown_encounter_ids = {r["id"] for r in synthea_slice.clinical_of(synthea_slice.unknown)}
     assert not unknown_encounter_ids & {e["id"] for e in bodies(engine, "Encounter")}
 
 
@@ -115,8 +113,11 @@ def test_bad_lines_are_reported_with_file_and_line_and_good_lines_load(
     with engine.connect() as conn:
         issues = store.issues(conn, job.id)
     located = [(i.file, i.line) for i in issues]
-    assert located == [("Condition.000.ndjson", 1), ("Condition.000.ndjson", 2),
-                       ("Condition.000.ndjson", 4)]
+    assert located == [
+        ("Condition.000.ndjson", 1),
+        ("Condition.000.ndjson", 2),
+        ("Condition.000.ndjson", 4),
+    ]
     assert "Condition.subject" in issues[0].message
     assert issues[1].message == "not valid JSON"
     assert "required by profile" in issues[2].message

@@ -78,10 +78,14 @@ def test_entry_failing_its_claimed_profile_fails_the_whole_transaction(
 ) -> None:
     _seed_member(engine, synthea_bundle)
     bad = json.loads(json.dumps(synthea_bundle))
-    condition = next(i for i, e in enumerate(bad["entry"]) if e["resource"]["resourceType"] == "Condition")
+    condition = next(
+        i for i, e in enumerate(bad["entry"]) if e["resource"]["resourceType"] == "Condition"
+    )
     resource = bad["entry"][condition]["resource"]
     resource.pop("category", None)
-    resource["meta"] = {"profile": ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-condition"]}
+    resource["meta"] = {
+        "profile": ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-condition"]
+    }
     before = count(engine)
     with pytest.raises(InvalidResource) as caught, engine.begin() as conn:
         ingest_bundle(conn, bad, SOURCE, SYSTEM)

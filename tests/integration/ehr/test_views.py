@@ -95,9 +95,7 @@ def test_job_status_and_review_queue_need_a_write_token(app: Flask, client: Flas
     assert client.post("/admin/ehr/review/x", json={"reject": True}).status_code == 401
 
 
-def test_admin_lists_and_rejects_a_review_item(
-    fhir: FlaskClient, synthea_slice: Slice
-) -> None:
+def test_admin_lists_and_rejects_a_review_item(fhir: FlaskClient, synthea_slice: Slice) -> None:
     body = (synthea_slice.path / "Patient.000.ndjson").read_bytes()
     location = fhir.post("/fhir/$import", data=body, content_type=NDJSON).headers[
         "Content-Location"

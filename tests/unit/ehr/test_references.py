@@ -45,7 +45,9 @@ def test_fact_key_needs_code_date_and_member() -> None:
         "code": {"coding": [{"system": "http://snomed.info/sct", "code": "44054006"}]},
         "onsetDateTime": "2001-01-01",
     }
-    assert fact_key(condition, "m1") == "fact|Condition|http://snomed.info/sct|44054006|2001-01-01|m1"
+    assert (
+        fact_key(condition, "m1") == "fact|Condition|http://snomed.info/sct|44054006|2001-01-01|m1"
+    )
     assert fact_key(condition, None) is None
     assert fact_key({**condition, "onsetDateTime": None}, "m1") is None
 
