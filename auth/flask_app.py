@@ -49,6 +49,28 @@ def init_app(app: Flask, state: HasEngine) -> None:
     )
     app.register_blueprint(bp)
     app.register_blueprint(pages.bp)
+    app.after_request(_cors_for_fhir)
+
+
+_FHIR_REQUEST_HEADERS = (
+    "Authorization, Content-Type, Accept, Prefer, If-Match, If-None-Match, If-None-Exist, "
+    "If-Modified-Since, X-Request-Id"
+)
+_FHIR_EXPOSED_HEADERS = "Location, Content-Location, ETag, Last-Modified, X-Request-Id"
+
+
+def _cors_for_fhir(response: Response) -> Response:
+    """Browser SMART apps call the FHIR API cross-origin with a bearer token (no cookies)."""
+    origin = request.headers.get("Origin")
+    if origin and request.path.startswith("/fhir"):
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Expose-Headers"] = _FHIR_EXPOSED_HEADERS
+        response.headers.add("Vary", "Origin")
+        if request.method == "OPTIONS":
+            response.headers["Access-Control-Allow-Headers"] = _FHIR_REQUEST_HEADERS
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, DELETE"
+            response.headers["Access-Control-Max-Age"] = "600"
+    return response
 
 
 def server() -> SmartServer:
