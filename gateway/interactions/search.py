@@ -22,10 +22,11 @@ from gateway.interactions.guard import require, require_type
 from gateway.interactions.messages import FhirRequest, FhirResponse
 from gateway.search import paging, results
 from gateway.search.parse import Criterion, ParseContext, criteria
+from gateway.search.registry import in_patient_compartment
 from gateway.search.results import ResultOptions
 from gateway.store.restriction import restrict
 from gateway.store.search import includes as include_sql
-from gateway.store.search.criteria import all_of
+from gateway.store.search.criteria import all_of, drivable
 from gateway.store.search.query import Hit, MainQuery, base_condition, sort_expression
 from gateway.store.tables import resource
 
@@ -72,10 +73,19 @@ def _where(
 
     return or_(
         *(
-            and_(base_condition([t]), all_of(found, resource, scoped), scoped(t, resource))
+            and_(
+                base_condition([t], not (drivable(found) or _compartment_drives(ctx, t))),
+                all_of(found, resource, scoped),
+                scoped(t, resource),
+            )
             for t, found in per_type.items()
         )
     )
+
+
+def _compartment_drives(ctx: AccessContext, rtype: str) -> bool:
+    """A patient's compartment is small: it can drive the query for compartment types."""
+    return ctx.kind == "patient" and in_patient_compartment(rtype)
 
 
 def search(

@@ -2,6 +2,8 @@
 
 The repository calls these inside the write's transaction, so index rows always match the
 stored body. Extraction is pure (:mod:`gateway.search.extract`); this module only writes.
+Index writes are the bulk of a write's cost, so the statements are compiled once per
+dialect and run on the DB-API cursor (``executemany``), like the read path (PERFORMANCE.md).
 """
 
 from __future__ import annotations
@@ -9,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert
-from sqlalchemy.engine import Connection
+from sqlalchemy import Table, bindparam, delete, insert
+from sqlalchemy.engine import Connection, Dialect
 
 from gateway.search.extract import IndexRows, extract
 from gateway.store.index_tables import ALL_TABLES, VALUE_TABLES, search_compartment
@@ -19,6 +21,48 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     kind: tuple(c.name for c in table.columns if c.name not in ("rid", "res_type"))
     for kind, table in VALUE_TABLES.items()
 }
+
+
+class _Compiled:
+    """One statement compiled for a dialect: SQL text and how to order its parameters."""
+
+    def __init__(self, statement: Any, dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        self.sql = str(compiled)
+        self.positions = tuple(compiled.positiontup) if compiled.positional else None
+
+    def args(self, row: Mapping[str, Any]) -> Any:
+        """The DB-API parameters for one row given by column name."""
+        if self.positions is None:
+            return row
+        return tuple(row[name] for name in self.positions)
+
+
+_COMPILED: dict[tuple[str, str, str], _Compiled] = {}
+
+
+def _insert(table: Table, dialect: Dialect) -> _Compiled:
+    key = ("insert", table.name, dialect.name)
+    if key not in _COMPILED:
+        values: dict[str, Any] = {c.name: bindparam(c.name) for c in table.columns}
+        _COMPILED[key] = _Compiled(insert(table).values(values), dialect)
+    return _COMPILED[key]
+
+
+def _delete(table: Table, dialect: Dialect) -> _Compiled:
+    key = ("delete", table.name, dialect.name)
+    if key not in _COMPILED:
+        _COMPILED[key] = _Compiled(delete(table).where(table.c.rid == bindparam("rid")), dialect)
+    return _COMPILED[key]
+
+
+def _executemany(conn: Connection, compiled: _Compiled, rows: Sequence[Mapping[str, Any]]) -> None:
+    # sqlite3 and psycopg 3 cursors both take executemany; psycopg pipelines the batch.
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(compiled.sql, [compiled.args(r) for r in rows])
+    finally:
+        cursor.close()
 
 
 def write_index(
@@ -33,25 +77,25 @@ def write_index_many(conn: Connection, items: Sequence[tuple[int, str, Mapping[s
     if not items:
         return
     delete_index_many(conn, [rid for rid, _t, _r in items])
-    _insert(conn, ((rid, rtype, extract(rtype, body)) for rid, rtype, body in items))
+    _write(conn, ((rid, rtype, extract(rtype, body)) for rid, rtype, body in items))
 
 
-def _insert(conn: Connection, extracted: Iterable[tuple[int, str, IndexRows]]) -> None:
+def _write(conn: Connection, extracted: Iterable[tuple[int, str, IndexRows]]) -> None:
     batches: dict[str, list[dict[str, Any]]] = {}
     members: list[dict[str, Any]] = []
     for rid, rtype, rows in extracted:
         for kind, kind_rows in rows.rows.items():
             names = _COLUMNS[kind]
-            batch = batches.setdefault(kind, [])
-            batch.extend(
+            batches.setdefault(kind, []).extend(
                 {"rid": rid, "res_type": rtype, **dict(zip(names, row, strict=True))}
                 for row in kind_rows
             )
         members.extend({"rid": rid, "patient_id": pid} for pid in sorted(rows.patients))
+    dialect = conn.dialect
     for kind, batch in batches.items():
-        conn.execute(insert(VALUE_TABLES[kind]), batch)
+        _executemany(conn, _insert(VALUE_TABLES[kind], dialect), batch)
     if members:
-        conn.execute(insert(search_compartment), members)
+        _executemany(conn, _insert(search_compartment, dialect), members)
 
 
 def delete_index(conn: Connection, rid: int) -> None:
@@ -61,8 +105,6 @@ def delete_index(conn: Connection, rid: int) -> None:
 
 def delete_index_many(conn: Connection, rids: Sequence[int]) -> None:
     """Remove every index row of the resources ``rids``."""
+    rows = [{"rid": rid} for rid in rids]
     for table in ALL_TABLES:
-        if len(rids) == 1:
-            conn.execute(delete(table).where(table.c.rid == rids[0]))
-        else:
-            conn.execute(delete(table).where(table.c.rid.in_(rids)))
+        _executemany(conn, _delete(table, conn.dialect), rows)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import ColumnElement, and_, false, not_, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.sql import FromClause
 
 from gateway.search.parse import Criterion
@@ -22,8 +22,14 @@ from gateway.store.tables import resource
 Restrict = Callable[[str, FromClause], ColumnElement[bool]]
 
 
-def criterion_clause(c: Criterion, res: FromClause, restrict: Restrict) -> ColumnElement[bool]:
-    """The condition that ``res`` (a resource table or alias) satisfies criterion ``c``."""
+def criterion_clause(
+    c: Criterion, res: FromClause, restrict: Restrict, driving: bool = True
+) -> ColumnElement[bool]:
+    """The condition that ``res`` (a resource table or alias) satisfies criterion ``c``.
+
+    A driving criterion is ``rid IN (index rows)`` (the database starts from it); the others
+    are correlated EXISTS probes by ``rid``, so an unselective range is never materialised.
+    """
     if c.has is not None:
         return _has(c, res, restrict)
     if c.chain is not None:
@@ -42,6 +48,8 @@ def criterion_clause(c: Criterion, res: FromClause, restrict: Restrict) -> Colum
     matching = rows.where(or_(*(condition(term, c.modifier) for term in c.values)))
     if c.modifier == "not":
         return res.c.rid.not_in(matching)
+    if not driving:
+        return exists(matching.where(table.c.rid == res.c.rid))
     return res.c.rid.in_(matching)
 
 
@@ -74,7 +82,7 @@ def _chain(c: Criterion, res: FromClause, restrict: Restrict) -> ColumnElement[b
     for inner in c.chain_criteria:
         target = resource.alias()
         ids = select(target.c.res_id).where(
-            target.c.res_type == inner.resource_type,
+            _type_is(target, inner.resource_type, inner),
             target.c.deleted.is_(False),
             criterion_clause(inner, target, restrict),
             restrict(inner.resource_type, target),
@@ -94,7 +102,7 @@ def _has(c: Criterion, res: FromClause, restrict: Restrict) -> ColumnElement[boo
     source = resource.alias()
     (inner,) = c.chain_criteria
     sources = select(source.c.rid).where(
-        source.c.res_type == source_type,
+        _type_is(source, source_type, inner),
         source.c.deleted.is_(False),
         criterion_clause(inner, source, restrict),
         restrict(source_type, source),
@@ -108,8 +116,29 @@ def _has(c: Criterion, res: FromClause, restrict: Restrict) -> ColumnElement[boo
     return res.c.res_id.in_(targets)
 
 
+def _type_is(res: FromClause, resource_type: str, inner: Criterion) -> ColumnElement[bool]:
+    """The type test of a chain subquery; unindexed when the inner criterion can drive."""
+    column = res.c.res_type.concat("") if drivable([inner]) else res.c.res_type
+    return column == resource_type
+
+
+def rank(c: Criterion) -> int:
+    """How selective a criterion usually is (lower first): the first one drives the query."""
+    if c.missing is not None or c.modifier in ("not", "contains", "text", "below", "above"):
+        return 9
+    if c.param.code == "_id" or (c.param.type == "reference" and c.chain is None):
+        return 0
+    return {"token": 1, "string": 2}.get(c.param.type, 3 if c.chain is not None else 5)
+
+
+def drivable(criteria: list[Criterion]) -> bool:
+    """True when the most selective criterion can drive the query from an index."""
+    return bool(criteria) and min(rank(c) for c in criteria) < 9
+
+
 def all_of(criteria: list[Criterion], res: FromClause, restrict: Restrict) -> ColumnElement[bool]:
-    """Every criterion ANDed (AND by repeating a parameter)."""
-    return (
-        and_(*(criterion_clause(c, res, restrict) for c in criteria)) if criteria else not_(false())
+    """Every criterion ANDed (AND by repeating a parameter), the most selective first."""
+    ordered = sorted(criteria, key=rank)
+    return and_(
+        true(), *(criterion_clause(c, res, restrict, i == 0) for i, c in enumerate(ordered))
     )

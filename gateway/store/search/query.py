@@ -142,7 +142,14 @@ class MainQuery:
 Restrict = Callable[[str, FromClause], ColumnElement[bool]]
 
 
-def base_condition(types: Sequence[str]) -> ColumnElement[bool]:
-    """Current, undeleted resources of the given types."""
-    kind = resource.c.res_type == types[0] if len(types) == 1 else resource.c.res_type.in_(types)
+def base_condition(types: Sequence[str], type_index: bool = True) -> ColumnElement[bool]:
+    """Current, undeleted resources of the given types.
+
+    Without ``type_index`` the type test is written so no index serves it: SQLite would
+    otherwise scan every row of the type instead of starting from a selective criterion.
+    """
+    column: ColumnElement[Any] = (
+        resource.c.res_type if type_index else resource.c.res_type.concat("")
+    )
+    kind = column == types[0] if len(types) == 1 else column.in_(types)
     return and_(true(), kind, resource.c.deleted.is_(False))
