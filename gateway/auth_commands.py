@@ -53,18 +53,23 @@ def _engine() -> Any:
 def _add_client(args: argparse.Namespace) -> int:
     jwks = json.loads(args.jwks_file.read_text()) if args.jwks_file else None
     engine = _engine()
-    with engine.begin() as conn:
-        secret = register_client(
-            conn,
-            args.client_id,
-            args.type,
-            name=args.name,
-            redirect_uris=tuple(args.redirect_uri),
-            jwks=jwks,
-            jwks_uri=args.jwks_uri,
-            scope=args.scope,
-        )
-    engine.dispose()
+    try:
+        with engine.begin() as conn:
+            secret = register_client(
+                conn,
+                args.client_id,
+                args.type,
+                name=args.name,
+                redirect_uris=tuple(args.redirect_uri),
+                jwks=jwks,
+                jwks_uri=args.jwks_uri,
+                scope=args.scope,
+            )
+    except ValueError as error:
+        print(f"gateway clients add: {error}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
     print(f"client {args.client_id} registered")
     if secret:
         print(f"client secret (shown once): {secret}")
