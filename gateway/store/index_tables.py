@@ -26,7 +26,8 @@ def _base(name: str, *columns: Column[object], value_index: tuple[str, ...]) -> 
         Column("param", String(64), nullable=False),
         *columns,
     )
-    Index(f"ix_{name}_rid", table.c.rid)
+    # Leads with rid: deletes, and the EXISTS probes of non-driving criteria.
+    Index(f"ix_{name}_rid", table.c.rid, table.c.res_type, table.c.param)
     Index(f"ix_{name}_value", table.c.res_type, table.c.param, *value_index, table.c.rid)
     return table
 

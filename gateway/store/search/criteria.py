@@ -49,7 +49,9 @@ def criterion_clause(
     if c.modifier == "not":
         return res.c.rid.not_in(matching)
     if not driving:
-        return exists(matching.where(table.c.rid == res.c.rid))
+        # Probe by rid alone (it implies the type), so the rid index serves the probe.
+        probe = select(table.c.rid).where(table.c.rid == res.c.rid, table.c.param == c.param.code)
+        return exists(probe.where(or_(*(condition(term, c.modifier) for term in c.values))))
     return res.c.rid.in_(matching)
 
 

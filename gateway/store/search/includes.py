@@ -20,7 +20,9 @@ from gateway.store.tables import resource
 
 
 def _restricted(types: Sequence[str], restrict: Restrict) -> ColumnElement[bool]:
-    return or_(false(), *(and_(resource.c.res_type == t, restrict(t, resource)) for t in types))
+    # The type test is unindexed on purpose: the query starts from the referenced rows.
+    kind = resource.c.res_type.concat("")
+    return or_(false(), *(and_(kind == t, restrict(t, resource)) for t in types))
 
 
 def forward(
@@ -66,7 +68,7 @@ def reverse(
         or_(*(and_(ref.target_type == t, ref.target_id.in_(ids)) for t, ids in by_type.items())),
     )
     condition = and_(
-        resource.c.res_type == inc.source,
+        resource.c.res_type.concat("") == inc.source,  # drive from ``pointing``, not the type
         resource.c.rid.in_(pointing),
         restrict(inc.source, resource),
     )

@@ -60,13 +60,10 @@ def sort_expression(resource_type: str, key: SortKey, res: FromClause) -> Column
             else ("" if key.descending else _STRING_TOP)
         )
     pick = func.max(column) if key.descending else func.min(column)
+    # Correlated by rid alone (it implies the type) so the rid index serves it.
     value = (
         select(pick)
-        .where(
-            table.c.rid == res.c.rid,
-            table.c.res_type == resource_type,
-            table.c.param == key.param.code,
-        )
+        .where(table.c.rid == res.c.rid, table.c.param == key.param.code)
         .scalar_subquery()
     )
     return func.coalesce(value, missing)

@@ -61,7 +61,7 @@ def upgrade() -> None:
             sa.Column("param", sa.String(64), nullable=False),
             *(sa.Column(col, kind, nullable=null) for col, kind, null in columns),
         )
-        op.create_index(f"ix_{name}_rid", name, ["rid"])
+        op.create_index(f"ix_{name}_rid", name, ["rid", "res_type", "param"])
         op.create_index(f"ix_{name}_value", name, ["res_type", "param", *VALUE_INDEX[name], "rid"])
     op.create_index("ix_search_reference_target", "search_reference", ["target_type", "target_id"])
     op.create_table(
