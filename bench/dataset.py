@@ -134,7 +134,7 @@ def resources(sizes: Sizes, seed: int = 7) -> Iterator[tuple[str, dict[str, Any]
 
 
 def load(engine: Engine, sizes: Sizes) -> list[str]:
-    """Migrate, write the dataset in batched transactions; the read paths ``Type/id``."""
+    """Migrate, write the dataset into an empty store in batched transactions; ``Type/id`` paths."""
     upgrade(engine)
     paths: list[str] = []
     batch: list[tuple[str, dict[str, Any]]] = []
@@ -154,5 +154,5 @@ def _write(engine: Engine, batch: list[tuple[str, dict[str, Any]]]) -> list[str]
     with engine.begin() as conn:
         repo = Repository(conn)
         for rtype, body in batch:
-            repo.upsert(rtype, body)
+            repo.create(rtype, body, resource_id=body["id"])
     return [f"{rtype}/{body['id']}" for rtype, body in batch]
