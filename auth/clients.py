@@ -37,16 +37,7 @@ def register_client(
     secret: str | None = None,
 ) -> str | None:
     """Create or replace a client; returns the client secret for a symmetric one."""
-    if client_type not in CLIENT_TYPES:
-        raise ValueError(f"client type must be one of {', '.join(CLIENT_TYPES)}")
-    asymmetric = jwks is not None or jwks_uri is not None
-    if client_type == "backend" and not asymmetric:
-        raise ValueError("a backend client needs a JWKS or a JWKS URL")
-    if client_type != "backend" and not redirect_uris:
-        raise ValueError("an app client needs at least one redirect URI")
-    method = "none" if client_type == "public" else "client_secret_basic"
-    if asymmetric:
-        method = "private_key_jwt"
+    method = auth_method(client_type, redirect_uris, jwks is not None or jwks_uri is not None)
     if method == "client_secret_basic":
         secret = secret or secrets.token_urlsafe(32)
     conn.execute(delete(t.client).where(t.client.c.client_id == client_id))
@@ -65,6 +56,19 @@ def register_client(
         )
     )
     return secret if method == "client_secret_basic" else None
+
+
+def auth_method(client_type: str, redirect_uris: tuple[str, ...], asymmetric: bool) -> str:
+    """The token endpoint authentication of a new client; ValueError for a bad registration."""
+    if client_type not in CLIENT_TYPES:
+        raise ValueError(f"client type must be one of {', '.join(CLIENT_TYPES)}")
+    if client_type == "backend" and not asymmetric:
+        raise ValueError("a backend client needs a JWKS or a JWKS URL")
+    if client_type != "backend" and not redirect_uris:
+        raise ValueError("an app client needs at least one redirect URI")
+    if asymmetric:
+        return "private_key_jwt"
+    return "none" if client_type == "public" else "client_secret_basic"
 
 
 def mint_token(

@@ -30,10 +30,6 @@ def record(
     one a read began) it joins it and the caller commits, so a write and its audit row stand
     or fall together.
     """
-    id_list = list(ids)
-    shown = id_list[:MAX_IDS]
-    if len(id_list) > MAX_IDS:
-        shown.append(f"+{len(id_list) - MAX_IDS}")
     values: dict[str, Any] = {
         "recorded": datetime.now(UTC),
         "action": action,
@@ -43,7 +39,7 @@ def record(
         "fhir_user": ctx.fhir_user,
         "patient_id": ctx.patient_id,
         "resource_type": resource_type,
-        "resource_ids": " ".join(shown),
+        "resource_ids": _ids_text(ids),
         "token_hash": ctx.token_hash,
     }
     if conn.in_transaction():
@@ -51,6 +47,15 @@ def record(
         return
     with conn.begin():
         conn.execute(insert(audit_event).values(values))
+
+
+def _ids_text(ids: Iterable[str]) -> str:
+    """The ids, space-separated; past MAX_IDS only a ``+N`` count of the rest."""
+    id_list = list(ids)
+    shown = id_list[:MAX_IDS]
+    if len(id_list) > MAX_IDS:
+        shown.append(f"+{len(id_list) - MAX_IDS}")
+    return " ".join(shown)
 
 
 def events(

@@ -131,3 +131,39 @@ def test_system_scope_outside_registration_is_not_granted(
     response = request_token(backend_app, assertion(keys["RS384"], "RS384"), scope="system/*.cruds")
     assert response.status_code == 400
     assert response.get_json()["error"] == "invalid_scope"
+
+
+def test_confidential_asymmetric_app_exchanges_a_code(
+    auth_app: Flask, keys: dict[str, Any]
+) -> None:
+    from tests.integration.auth.conftest import (
+        REDIRECT,
+        approve,
+        authorize_params,
+        code_from,
+        login,
+        pkce,
+    )
+
+    jwks = {"keys": [keys["ES384"].as_dict(private=False)]}
+    with auth_app.extensions["gateway"].engine.begin() as conn:
+        register_client(conn, "jwt-app", "confidential", redirect_uris=(REDIRECT,), jwks=jwks)
+    client = auth_app.test_client()
+    login(client, "alice")
+    verifier, challenge = pkce()
+    params = authorize_params("launch/patient patient/*.rs", challenge, client_id="jwt-app")
+    code = code_from(approve(client, params))["code"][0]
+    signed = assertion(keys["ES384"], "ES384", iss="jwt-app", sub="jwt-app")
+    response = client.post(
+        "/auth/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": REDIRECT,
+            "code_verifier": verifier,
+            "client_assertion_type": ASSERTION_TYPE,
+            "client_assertion": signed,
+        },
+    )
+    assert response.status_code == 200, response.data
+    assert response.get_json()["patient"] == "pat-a"

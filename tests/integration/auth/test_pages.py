@@ -147,3 +147,17 @@ def test_production_without_keys_refuses_to_start(make_app: object) -> None:
 
     with pytest.raises(AuthConfigError):
         make_app(ENV="production")  # type: ignore[operator]
+
+
+def test_consent_page_in_spanish(auth_app: Flask) -> None:
+    client = auth_app.test_client()
+    login(client, "alice")
+    _v, challenge = pkce()
+    page = client.get(
+        "/auth/authorize",
+        query_string=authorize_params("launch/patient patient/*.rs", challenge),
+        headers={"Accept-Language": "es"},
+    )
+    assert b'<html lang="es">' in page.data
+    assert b"Permitir" in page.data
+    assert b"Todos sus datos" in page.data

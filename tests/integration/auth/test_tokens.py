@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from auth import tables
 from tests.integration.auth.conftest import PATIENT_A, full_launch
@@ -119,3 +121,21 @@ def test_revoked_refresh_token_cannot_refresh(auth_app: Flask) -> None:
     body = full_launch(client, SCOPE)
     client.post("/auth/revoke", data={"token": body["refresh_token"], "client_id": "public-app"})
     assert _refresh(client, body["refresh_token"]).get_json()["error"] == "invalid_grant"  # type: ignore[attr-defined]
+
+
+def test_online_access_refresh_is_bounded_by_the_session(auth_app: Flask) -> None:
+    client = auth_app.test_client()
+    body = full_launch(client, "launch/patient online_access patient/*.rs")
+    with auth_app.extensions["gateway"].engine.connect() as conn:
+        ends = conn.execute(select(tables.token.c.refresh_expires_at)).scalar_one()
+    assert 0 < ends - time.time() <= 8 * 3600 + 5
+    assert _refresh(client, body["refresh_token"]).status_code == 200  # type: ignore[attr-defined]
+
+
+def test_offline_refresh_lasts_as_long_as_the_13_month_grant(auth_app: Flask) -> None:
+    full_launch(auth_app.test_client(), SCOPE)
+    with auth_app.extensions["gateway"].engine.connect() as conn:
+        ends = conn.execute(select(tables.token.c.refresh_expires_at)).scalar_one()
+        grant_end = conn.execute(select(tables.grant.c.expires_at)).scalar_one()
+    assert ends == grant_end
+    assert 395 * 86400 < ends - time.time() <= 396 * 86400 + 5
