@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,6 +32,7 @@ class PatientLink:
     rule: str
     candidates: tuple[str, ...]
     created: datetime
+    resolved_now: bool = False
 
 
 def link_id(source: str, source_patient: str) -> str:
@@ -70,7 +71,7 @@ def record_match(
         "resolved": datetime.now(UTC) if result.status == MATCHED else None,
     }
     conn.execute(insert(ehr_patient_link), row)
-    return _link(row)
+    return replace(_link(row), resolved_now=True)
 
 
 def review_queue(conn: Connection, limit: int = 100) -> list[PatientLink]:

@@ -101,6 +101,7 @@ class Pipeline:
         patients = [(n, it) for n, it in valid if it.resource["resourceType"] == "Patient"]
         others = [(n, it) for n, it in valid if it.resource["resourceType"] != "Patient"]
         links = self._link_patients(patients, [it for _, it in others], report)
+        others += self._released(patients, links, len(items))
         identities = IdentityMap(self.conn, self.source.name)
         identities.prefetch(self._keys(others, links))
         placed = [
@@ -150,6 +151,18 @@ class Pipeline:
             member = f"Patient/{link.member_id}" if link.status == MATCHED else ""
             report.results[index] = (status if status != "known" else link.status, member)
         return links
+
+    def _released(
+        self, patients: list[tuple[int, Item]], links: dict[str, link_store.PatientLink], start: int
+    ) -> list[tuple[int, Item]]:
+        """Resources held before their Patient arrived, now that it matched (same transaction)."""
+        released: list[Item] = []
+        for _, item in patients:
+            link = links[str(item.resource["id"])]
+            if link.status == MATCHED and link.resolved_now:
+                held = link_store.release(self.conn, self.source.name, link.source_patient)
+                released += [Item("held", n, r) for n, r in enumerate(held, start=1)]
+        return list(enumerate(released, start=start))
 
     # -- placing and rewriting --------------------------------------------------------------
 

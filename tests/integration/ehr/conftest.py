@@ -55,6 +55,7 @@ def _read(name: str) -> list[dict[str, Any]]:
 def member_patient(ehr: dict[str, Any], member_number: str) -> dict[str, Any]:
     """The plan's Patient for a Synthea patient: same name, birth date, gender, address."""
     name = ehr["name"][0]
+    postal = ehr["address"][0].get("postalCode")
     return {
         "resourceType": "Patient",
         "id": resource_id("member", member_number),
@@ -62,7 +63,7 @@ def member_patient(ehr: dict[str, Any], member_number: str) -> dict[str, Any]:
         "name": [{"use": "official", "family": name["family"], "given": name["given"]}],
         "birthDate": ehr["birthDate"],
         "gender": ehr["gender"],
-        "address": [{"postalCode": ehr["address"][0].get("postalCode", "")}],
+        "address": [{"postalCode": postal}] if postal else [],
     }
 
 

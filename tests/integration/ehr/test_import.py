@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,29 @@ def test_bad_lines_are_reported_with_file_and_line_and_good_lines_load(
     assert "required by profile" in issues[2].message
     assert job.counts["errors"] == 3
     assert count(engine, "Practitioner") == 1
+
+
+def test_resources_sent_before_their_patient_are_released_when_it_matches(
+    engine: Engine,
+    synthea_slice: Slice,
+    seed_members: dict[str, str],
+    run_import: ImportRun,
+    tmp_path: Path,
+) -> None:
+    member_ehr_id = next(iter(seed_members))
+    early = tmp_path / "early"
+    early.mkdir()
+    conditions = [
+        c for c in synthea_slice.clinical_of(member_ehr_id) if c["resourceType"] == "Condition"
+    ]
+    (early / "Condition.000.ndjson").write_text("".join(json.dumps(c) + "\n" for c in conditions))
+    first = run_import([early])
+    assert first.counts["held"] == len(conditions)
+    assert count(engine, "Condition") == 0
+    patient = next(p for p in synthea_slice.lines["Patient"] if p["id"] == member_ehr_id)
+    late = tmp_path / "Patient.000.ndjson"
+    late.write_text(json.dumps(patient) + "\n")
+    second = run_import([late])
+    assert second.counts["patients-matched"] == 1
+    assert second.counts["created"] == len(conditions)
+    assert count(engine, "Condition") == len(conditions)
