@@ -76,18 +76,11 @@ def add_organization(
     npi, state = org["key"], org["address"]["state"]
     specialty = code_row(tax, taxonomies(raw)[0][0])
     hospital = org["org_type"] == "fac"
-    endpoint = f"fhir-{npi}"
-    org |= {
-        "partof_key": SYSTEMS.get(state),
-        "qualifications": [choose.credential(npi, specialty, state)],
-        "coverage_area_keys": [f"area-{state}"],
-        "endpoint_keys": [endpoint],
-        "hours": choose.all_day() if hospital else choose.hours(npi),
-    }
+    _enrich_organization(org, specialty, hospital)
     rows.organizations.append(org)
     rows.state_orgs.setdefault(state, []).append(npi)
-    rows.endpoints.append(_endpoint(endpoint, org))
-    place = _place(rows, org, "HOSP" if hospital else "OF", endpoint)
+    rows.endpoints.append(_endpoint(org["endpoint_keys"][0], org))
+    place = _place(rows, org, "HOSP" if hospital else "OF", org["endpoint_keys"][0])
     if hospital:
         place["hours"] = choose.all_day()
     services = [_service(org, specialty, place["key"], "hosp" if hospital else "outpat")]
@@ -96,16 +89,22 @@ def add_organization(
     rows.services += services
     role = "hospital" if hospital else "outpatient"
     _affiliate(rows, org, role, specialty, place["key"], services[0]["key"])
+    networks = tuple(networks_for(npi, state))
     rows.providers.append(
-        Provider(
-            npi,
-            "organization",
-            org["name"],
-            specialty["code"],
-            state,
-            tuple(networks_for(npi, state)),
-        )
+        Provider(npi, "organization", org["name"], specialty["code"], state, networks)
     )
+
+
+def _enrich_organization(org: Row, specialty: Row, hospital: bool) -> None:
+    """Add what NPPES lacks: health system, our credentialing, coverage, endpoint, hours."""
+    npi, state = org["key"], org["address"]["state"]
+    org |= {
+        "partof_key": SYSTEMS.get(state),
+        "qualifications": [choose.credential(npi, specialty, state)],
+        "coverage_area_keys": [f"area-{state}"],
+        "endpoint_keys": [f"fhir-{npi}"],
+        "hours": choose.all_day() if hospital else choose.hours(npi),
+    }
 
 
 def add_pharmacy(rows: ProviderRows, org: Row, place: Row, tax: dict[str, Taxonomy]) -> None:
