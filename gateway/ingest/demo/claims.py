@@ -36,7 +36,7 @@ NCPDP_REJECTS = ("70", "75", "76")
 
 
 def claims_for(
-    rng: random.Random, member: dict[str, str], pool: ProviderPool, today: date
+    rng: random.Random, member: dict[str, Any], pool: ProviderPool, today: date
 ) -> Iterator[dict[str, Any]]:
     """Claims rows for a member over their coverage period (at least one of each type early on)."""
     start = max(date.fromisoformat(member["coverage_start"]), FIRST_DAY)
@@ -47,24 +47,26 @@ def claims_for(
     for n in range(count + len(forced)):
         kind = forced[n] if n < len(forced) else rng.choices(TYPES, TYPE_WEIGHTS)[0]
         served = start + timedelta(days=rng.randrange(span))
-        yield _claim(rng, member, pool, kind, served, f"{member['member_id']}-C{n + 1:03d}")
+        claim_id = f"{member['member_id']}-C{n + 1:03d}"
+        # demo members get every type, the odd ones of them denied (denial reasons everywhere)
+        denied = n % 2 == 1 if n < len(forced) else rng.random() < 0.08
+        yield _claim(rng, member, pool, (kind, claim_id, denied), served)
 
 
 def _claim(
     rng: random.Random,
-    member: dict[str, str],
+    member: dict[str, Any],
     pool: ProviderPool,
-    kind: str,
+    what: tuple[str, str, bool],
     served: date,
-    claim_id: str,
 ) -> dict[str, Any]:
+    kind, claim_id, denied = what
     rendering = _provider(rng, pool, "practitioner")
     billing = (
         rendering
         if kind == "oral"
         else _provider(rng, pool, "pharmacy" if kind == "pharmacy" else "organization")
     )
-    denied = rng.random() < 0.08
     stay = rng.randint(1, 6) if kind == "inpatient" else 0
     last = served + timedelta(days=stay)
     lines = _lines(rng, kind, served, denied)

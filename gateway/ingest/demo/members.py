@@ -11,13 +11,15 @@ from __future__ import annotations
 import csv
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from gateway.ingest.demo.authorizations import authorizations_for
 from gateway.ingest.demo.claims import claims_for
 from gateway.ingest.demo.pool import ProviderPool
 
@@ -71,6 +73,11 @@ LOGIN_MEMBERS = ("DEMO-0001", "DEMO-0002")
 REPRESENTATIVE = "DEMO-0003"  # subscriber parent of DEMO-0004 and DEMO-0005
 GIVEN = ("James", "Maria", "Robert", "Linda", "Wei", "Aisha", "Carlos", "Emily", "Noah", "Sofia")
 FAMILY = ("Smith", "Garcia", "Nguyen", "Johnson", "Patel", "Brown", "Lopez", "Kim", "Davis")
+RowsFor = Callable[[random.Random, dict[str, Any], ProviderPool, date], Iterator[dict[str, Any]]]
+JSONL_FEEDS: dict[str, RowsFor] = {
+    "claims.jsonl": claims_for,
+    "authorizations.jsonl": authorizations_for,
+}
 RACES = ("2106-3", "2054-5", "2028-9", "1002-5", "2076-8")
 STATES = {"Massachusetts": "MA", "Kansas": "KS"}
 
@@ -78,23 +85,23 @@ STATES = {"Massachusetts": "MA", "Kansas": "KS"}
 def write_member_feeds(
     out_dir: Path, pool: ProviderPool, members: int, seed: int
 ) -> dict[str, int]:
-    """Write ``members.csv`` and ``claims.jsonl`` for ``members`` members; counts per file."""
+    """Write ``members.csv`` and the JSON Lines feeds hanging off each member; counts per file."""
     rng = random.Random(seed)
     out_dir.mkdir(parents=True, exist_ok=True)
-    counts = {"members.csv": 0, "claims.jsonl": 0}
+    counts = dict.fromkeys(["members.csv", *JSONL_FEEDS], 0)
     today = date.today()
-    with (
-        (out_dir / "members.csv").open("w", newline="", encoding="utf-8") as members_file,
-        (out_dir / "claims.jsonl").open("wb") as claims_file,
-    ):
+    with ExitStack() as stack:
+        members_file = stack.enter_context((out_dir / "members.csv").open("w", newline=""))
+        outputs = {name: stack.enter_context((out_dir / name).open("wb")) for name in JSONL_FEEDS}
         writer = csv.DictWriter(members_file, COLUMNS, extrasaction="ignore")
         writer.writeheader()
         for row in _members(rng, pool, members):
             writer.writerow(row)
             counts["members.csv"] += 1
-            for claim in claims_for(rng, row, pool, today):
-                claims_file.write(orjson.dumps(claim) + b"\n")
-                counts["claims.jsonl"] += 1
+            for name, rows_for in JSONL_FEEDS.items():
+                for item in rows_for(rng, row, pool, today):
+                    outputs[name].write(orjson.dumps(item) + b"\n")
+                    counts[name] += 1
     return counts
 
 

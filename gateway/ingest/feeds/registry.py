@@ -13,6 +13,7 @@ FAMILY_MODULES: tuple[str, ...] = (
     "gateway.ingest.feeds.plans",
     "gateway.ingest.feeds.members",
     "gateway.ingest.feeds.claims",
+    "gateway.ingest.feeds.authorizations",
 )
 
 

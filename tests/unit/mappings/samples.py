@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from mappings import claims, members
+from mappings import authorizations, claims, members
+from mappings.authorization_records import AuthorizationRecord
 from mappings.claim_records import (
     ClaimLineRecord,
     ClaimRecord,
@@ -214,6 +215,56 @@ ORAL = replace(
 )
 
 
+APPROVED_AUTH = AuthorizationRecord(
+    auth_number="DEMO-0003-PA01",
+    member_id="DEMO-0003",
+    coverage_key="DEMO-0003-plan-hmo",
+    payer_key="demo-payer",
+    payer_name="Demo Health Plan",
+    status="approved",
+    claim_type="professional",
+    service_type="1",
+    code_system="cpt",
+    code="97110",
+    level_of_service="E",
+    request_date="2024-01-02",
+    decision_date="2024-01-04",
+    start_date="2024-01-05",
+    end_date="2024-04-04",
+    requested_quantity=12.0,
+    approved_quantity=12.0,
+    used_quantity=4.0,
+    requested_amount=1140.0,
+    approved_amount=1140.0,
+    requesting_npi="1234567893",
+    servicing_npi="1245319599",
+    diagnosis="M54.50",
+    previous_auth_number="DEMO-0003-PA00",
+    facility_location_key="harbor-clinic",
+)
+DENIED_AUTH = replace(
+    APPROVED_AUTH,
+    auth_number="DEMO-0003-PA02",
+    status="denied",
+    approved_quantity=0.0,
+    used_quantity=0.0,
+    approved_amount=0.0,
+    denial_reason="197",
+    review_reason="AA",
+    previous_auth_number=None,
+    facility_location_key=None,
+)
+PENDED_AUTH = replace(
+    APPROVED_AUTH,
+    auth_number="DEMO-0003-PA03",
+    status="pended",
+    decision_date=None,
+    approved_quantity=0.0,
+    used_quantity=0.0,
+    approved_amount=0.0,
+    previous_auth_number=None,
+)
+
 # name -> (builder of FHIR JSON, record)
 SAMPLES: dict[str, tuple[Callable[[Any], dict[str, Any] | None], Any]] = {
     "patient-subscriber": (members.patient_json, SUBSCRIBER),
@@ -228,6 +279,9 @@ SAMPLES: dict[str, tuple[Callable[[Any], dict[str, Any] | None], Any]] = {
     "eob-inpatient": (claims.explanation_of_benefit_json, INPATIENT),
     "eob-outpatient": (claims.explanation_of_benefit_json, OUTPATIENT),
     "eob-oral": (claims.explanation_of_benefit_json, ORAL),
+    "priorauth-approved": (authorizations.prior_authorization_json, APPROVED_AUTH),
+    "priorauth-denied": (authorizations.prior_authorization_json, DENIED_AUTH),
+    "priorauth-pended": (authorizations.prior_authorization_json, PENDED_AUTH),
 }
 RESOURCE_TYPE = {
     "patient": "Patient",
@@ -235,6 +289,7 @@ RESOURCE_TYPE = {
     "related": "RelatedPerson",
     "payer": "Organization",
     "eob": "ExplanationOfBenefit",
+    "priorauth": "ExplanationOfBenefit",
 }
 
 
