@@ -1,4 +1,4 @@
-"""Internal prior-authorization records (plan vocabulary) the authorization mappings turn into FHIR."""
+"""Internal prior-authorization records (plan vocabulary) that map to PDex and PAS resources."""
 
 from __future__ import annotations
 
