@@ -9,21 +9,28 @@ https://hl7.org/fhir/R4/search.html#chaining
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.sql import FromClause
 
 from gateway.search.parse import Criterion
-from gateway.search.terms import DateTerm, TokenTerm
+from gateway.search.terms import DateTerm
 from gateway.store.index_tables import VALUE_TABLES, search_reference
-from gateway.store.search.conditions import VALUE_CONDITIONS, date_condition, instant
+from gateway.store.search.conditions import (
+    VALUE_CONDITIONS,
+    binder,
+    date_condition,
+    instant,
+    values,
+)
 from gateway.store.tables import resource
 
 Restrict = Callable[[str, FromClause], ColumnElement[bool]]
 
 
 def criterion_clause(
-    c: Criterion, res: FromClause, restrict: Restrict, driving: bool = True
+    c: Criterion, res: FromClause, restrict: Restrict, driving: bool = True, key: str | None = None
 ) -> ColumnElement[bool]:
     """The condition that ``res`` (a resource table or alias) satisfies criterion ``c``.
 
@@ -35,7 +42,7 @@ def criterion_clause(
     if c.chain is not None:
         return _chain(c, res, restrict)
     if c.param.code == "_id":
-        return _ids(c, res)
+        return _ids(c, res, key)
     if c.param.code == "_lastUpdated":
         return _last_updated(c, res)
     table = VALUE_TABLES[c.param.type]
@@ -44,24 +51,52 @@ def criterion_clause(
     )
     if c.missing is not None:
         return res.c.rid.not_in(rows) if c.missing else res.c.rid.in_(rows)
-    condition = VALUE_CONDITIONS[c.param.type]
-    matching = rows.where(or_(*(condition(term, c.modifier) for term in c.values)))
+    matching = rows.where(_any_value(c, key))
     if c.modifier == "not":
         return res.c.rid.not_in(matching)
     if not driving:
         # Probe by rid alone (it implies the type), so the rid index serves the probe.
         probe = select(table.c.rid).where(table.c.rid == res.c.rid, table.c.param == c.param.code)
-        return exists(probe.where(or_(*(condition(term, c.modifier) for term in c.values))))
+        return exists(probe.where(_any_value(c, key)))
     return res.c.rid.in_(matching)
 
 
-def _ids(c: Criterion, res: FromClause) -> ColumnElement[bool]:
+def _any_value(c: Criterion, key: str | None) -> ColumnElement[bool]:
+    condition = VALUE_CONDITIONS[c.param.type]
+    return or_(
+        *(
+            condition(
+                term, c.modifier, binder(values(c.param.type, term, c.modifier), _name(key, j))
+            )
+            for j, term in enumerate(c.values)
+        )
+    )
+
+
+def _name(key: str | None, j: int) -> str | None:
+    return None if key is None else f"{key}v{j}_"
+
+
+def criterion_values(c: Criterion, key: str) -> dict[str, Any]:
+    """The named values criterion ``c`` binds when compiled with ``key`` (fast path)."""
+    found: dict[str, Any] = {}
+    if c.missing is not None:
+        return found
+    for j, term in enumerate(c.values):
+        prefix = f"{key}v{j}_"
+        found.update((prefix + n, v) for n, v in values(c.param.type, term, c.modifier).items())
+    return found
+
+
+def _ids(c: Criterion, res: FromClause, key: str | None) -> ColumnElement[bool]:
     if c.missing is not None:
         return false() if c.missing else res.c.rid.isnot(None)
-    ids = [t.code for t in c.values if isinstance(t, TokenTerm) and t.code]
+    binds = [
+        binder(values("token", t, None), _name(key, j))("code") for j, t in enumerate(c.values)
+    ]
     if c.modifier == "not":
-        return res.c.res_id.not_in(ids)
-    return res.c.res_id.in_(ids)
+        return res.c.res_id.not_in(binds)
+    return res.c.res_id.in_(binds)
 
 
 def _last_updated(c: Criterion, res: FromClause) -> ColumnElement[bool]:
@@ -70,7 +105,7 @@ def _last_updated(c: Criterion, res: FromClause) -> ColumnElement[bool]:
     column = res.c.last_updated
     return or_(
         *(
-            date_condition(column, column, term, instant)
+            date_condition(column, column, term.prefix, instant(term.low), instant(term.high))
             for term in c.values
             if isinstance(term, DateTerm)
         )
@@ -138,9 +173,26 @@ def drivable(criteria: list[Criterion]) -> bool:
     return bool(criteria) and min(rank(c) for c in criteria) < 9
 
 
-def all_of(criteria: list[Criterion], res: FromClause, restrict: Restrict) -> ColumnElement[bool]:
-    """Every criterion ANDed (AND by repeating a parameter), the most selective first."""
+def all_of(
+    criteria: list[Criterion], res: FromClause, restrict: Restrict, named: bool = False
+) -> ColumnElement[bool]:
+    """Every criterion ANDed (AND by repeating a parameter), the most selective first.
+
+    ``named`` gives every value a name from its position (see :func:`all_values`).
+    """
     ordered = sorted(criteria, key=rank)
     return and_(
-        true(), *(criterion_clause(c, res, restrict, i == 0) for i, c in enumerate(ordered))
+        true(),
+        *(
+            criterion_clause(c, res, restrict, i == 0, f"c{i}" if named else None)
+            for i, c in enumerate(ordered)
+        ),
     )
+
+
+def all_values(criteria: list[Criterion]) -> dict[str, Any]:
+    """The named values of :func:`all_of` with ``named=True``, without building any SQL."""
+    found: dict[str, Any] = {}
+    for i, c in enumerate(sorted(criteria, key=rank)):
+        found.update(criterion_values(c, f"c{i}"))
+    return found
