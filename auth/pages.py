@@ -133,6 +133,8 @@ def _consent(conn: Any, grant: Any, member: Login, error: str | None = None) -> 
 
 def _patients(conn: Any, grant: Any, member: Login) -> list[tuple[str, str]]:
     """The patients this login may choose for this request (an EHR launch fixes one)."""
+    if member.role == "auditor":
+        return [("", member.username)]  # user-level access: no patient context
     mine = members.patients_of(conn, member.login_id)
     launch = grant.request.payload.data.get("launch")
     if launch:
@@ -152,17 +154,18 @@ def _decide(conn: Any, srv: Any, grant: Any, member: Login) -> Any:
     if not any(scopes.parse_resource_scope(s) for s in scopes.split(approved)):
         return _consent(conn, grant, member, error="nothing_selected")
     kind = "user" if member.role == "auditor" else "patient"
-    fhir_user = member.fhir_user or f"Patient/{patient_id}"
-    approval = Approval(member.login_id, "", patient_id, fhir_user, approved, kind)
-    settings = srv.settings
-    offline = "offline_access" in approved.split()
-    lifetime = (
-        int(settings["AUTH_OFFLINE_GRANT_DAYS"]) * 86400
-        if offline
-        else int(settings["AUTH_ONLINE_REFRESH_TTL"])
-    )
-    approval = records.new_grant(conn, approval, grant.client.client_id, lifetime)
+    fhir_user = member.fhir_user or (f"Patient/{patient_id}" if patient_id else None)
+    approval = Approval(member.login_id, "", patient_id or None, fhir_user, approved, kind)
+    approval = records.new_grant(conn, approval, grant.client.client_id, _lifetime(approved))
     return srv.create_authorization_response(grant_user=approval, grant=grant)
+
+
+def _lifetime(approved: str) -> int:
+    """How long a consent lasts: 13 months with offline_access, else an online session."""
+    settings = server().settings
+    if "offline_access" in approved.split():
+        return int(settings["AUTH_OFFLINE_GRANT_DAYS"]) * 86400
+    return int(settings["AUTH_ONLINE_REFRESH_TTL"])
 
 
 def _approved_scope(requested: str, member: Login) -> str:

@@ -85,7 +85,8 @@ def take_code(conn: Connection, code: str, client_id: str) -> AuthorizationCode 
         return None
     conn.execute(update(t.code).where(t.code.c.code_hash == row.code_hash).values(used=True))
     fhir_user = _fhir_user(conn, row.login_id, row.patient_id)
-    approval = Approval(row.login_id, row.grant_id, row.patient_id, fhir_user, row.scope)
+    kind = "patient" if row.patient_id else "user"  # only auditors consent without a patient
+    approval = Approval(row.login_id, row.grant_id, row.patient_id, fhir_user, row.scope, kind)
     return AuthorizationCode(
         row.code_hash,
         row.client_id,

@@ -108,3 +108,23 @@ def test_member_history_page_lists_own_events_only(audited: Flask) -> None:
 def test_history_page_needs_a_login(audited: Flask) -> None:
     response = audited.test_client().get("/auth/history")
     assert response.status_code == 302
+
+
+def test_auditor_login_gets_a_user_token_that_reads_the_log(audited: Flask) -> None:
+    from tests.integration.auth.conftest import full_launch
+
+    body = full_launch(audited.test_client(), "openid fhirUser user/AuditEvent.rs", "audrey")
+    assert "patient" not in body
+    assert body["scope"] == "openid fhirUser user/AuditEvent.rs"
+    response = audited.test_client().get(
+        "/fhir/AuditEvent", headers={"Authorization": f"Bearer {body['access_token']}"}
+    )
+    assert response.status_code == 200, response.data
+    assert len(response.get_json()["entry"]) == 3
+
+
+def test_member_login_cannot_get_user_scopes(audited: Flask) -> None:
+    from tests.integration.auth.conftest import full_launch
+
+    body = full_launch(audited.test_client(), "launch/patient user/AuditEvent.rs patient/*.rs")
+    assert body["scope"] == "launch/patient patient/*.rs"
