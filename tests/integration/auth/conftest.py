@@ -12,11 +12,12 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
 from auth.clients import register_client
-from auth.members import DemoMember, hash_password, seed_demo_accounts
+from auth.members import DemoMember, seed_demo_accounts
 
 BASE = "http://localhost/fhir"
 REDIRECT = "http://localhost:9000/callback"
@@ -34,8 +35,12 @@ class Clients:
 
 @pytest.fixture(scope="session")
 def password_hash() -> str:
-    """One argon2 hash of the test password, shared by every test login."""
-    return hash_password(PASSWORD)
+    """One argon2id hash of the test password, with test-only cheap parameters.
+
+    argon2 verifies with the parameters stored in the hash, so logins in tests stay fast; the
+    production parameters are exercised by the add-login command test.
+    """
+    return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
 
 
 @pytest.fixture
