@@ -20,6 +20,7 @@ from typing import Any
 import orjson
 
 from gateway.ingest.demo.authorizations import authorizations_for
+from gateway.ingest.demo.care import programs_for
 from gateway.ingest.demo.claims import claims_for
 from gateway.ingest.demo.pool import ProviderPool
 
@@ -77,6 +78,7 @@ RowsFor = Callable[[random.Random, dict[str, Any], ProviderPool, date], Iterator
 JSONL_FEEDS: dict[str, RowsFor] = {
     "claims.jsonl": claims_for,
     "authorizations.jsonl": authorizations_for,
+    "care_programs.jsonl": programs_for,
 }
 RACES = ("2106-3", "2054-5", "2028-9", "1002-5", "2076-8")
 STATES = {"Massachusetts": "MA", "Kansas": "KS"}

@@ -14,6 +14,7 @@ FAMILY_MODULES: tuple[str, ...] = (
     "gateway.ingest.feeds.members",
     "gateway.ingest.feeds.claims",
     "gateway.ingest.feeds.authorizations",
+    "gateway.ingest.feeds.care",
 )
 
 

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from mappings import authorizations, claims, members
+from mappings import authorizations, care, claims, members
 from mappings.authorization_records import AuthorizationRecord
+from mappings.care_records import ActivityRecord, CareProgramRecord, GoalRecord, TeamMemberRecord
 from mappings.claim_records import (
     ClaimLineRecord,
     ClaimRecord,
@@ -265,6 +266,41 @@ PENDED_AUTH = replace(
     previous_auth_number=None,
 )
 
+PROGRAM = CareProgramRecord(
+    program_id="DEMO-0003-CM01",
+    member_id="DEMO-0003",
+    program_type="disease_management",
+    condition_text="Type 2 diabetes",
+    status="active",
+    start_date="2024-01-01",
+    end_date=None,
+    risk_tier="high",
+    goals=(
+        GoalRecord(
+            "G1",
+            "698360004",
+            "Diabetes self-management plan agreed",
+            "active",
+            "2024-01-01",
+            "2024-12-31",
+        ),
+    ),
+    activities=(
+        ActivityRecord(
+            "assessment",
+            "44249-1",
+            "PHQ-9 quick depression assessment panel",
+            "completed",
+            "2024-01-08",
+            "score 7",
+        ),
+        ActivityRecord(
+            "intervention", "385804009", "Diabetic care education", "in-progress", "2024-01-15"
+        ),
+    ),
+    team=(TeamMemberRecord("1234567893", "768730001", "Case manager"),),
+)
+
 # name -> (builder of FHIR JSON, record)
 SAMPLES: dict[str, tuple[Callable[[Any], dict[str, Any] | None], Any]] = {
     "patient-subscriber": (members.patient_json, SUBSCRIBER),
@@ -282,6 +318,9 @@ SAMPLES: dict[str, tuple[Callable[[Any], dict[str, Any] | None], Any]] = {
     "priorauth-approved": (authorizations.prior_authorization_json, APPROVED_AUTH),
     "priorauth-denied": (authorizations.prior_authorization_json, DENIED_AUTH),
     "priorauth-pended": (authorizations.prior_authorization_json, PENDED_AUTH),
+    "careplan": (care.care_plan_json, PROGRAM),
+    "careteam": (care.care_team_json, PROGRAM),
+    "goal": (lambda program: care.goal_json(program, program.goals[0]), PROGRAM),
 }
 RESOURCE_TYPE = {
     "patient": "Patient",
@@ -290,6 +329,9 @@ RESOURCE_TYPE = {
     "payer": "Organization",
     "eob": "ExplanationOfBenefit",
     "priorauth": "ExplanationOfBenefit",
+    "careplan": "CarePlan",
+    "careteam": "CareTeam",
+    "goal": "Goal",
 }
 
 
