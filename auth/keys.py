@@ -18,11 +18,13 @@ from typing import Any
 
 from joserfc.jwk import RSAKey
 
+from config import ConfigError
+
 LOG = logging.getLogger("auth.keys")
 
 
-class AuthConfigError(Exception):
-    """The authorization server cannot start with these settings."""
+class AuthConfigError(ConfigError):
+    """The authorization server cannot start with these settings (wsgi prints it and exits)."""
 
 
 @dataclass(frozen=True, slots=True)

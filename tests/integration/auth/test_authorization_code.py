@@ -210,3 +210,12 @@ def test_unauthenticated_authorize_goes_to_login(auth_app: Flask) -> None:
     )
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/auth/login?next=")
+
+
+def test_authorize_by_post_shows_the_consent_page(auth_app: Flask) -> None:
+    client = auth_app.test_client()
+    login(client, "alice")
+    _verifier, challenge = pkce()
+    page = client.post("/auth/authorize", data=authorize_params(SCOPE, challenge))
+    assert page.status_code == 200
+    assert b'id="allow"' in page.data
