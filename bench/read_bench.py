@@ -12,6 +12,7 @@ import argparse
 import http.client
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -64,6 +65,7 @@ def database(backend: str, out: Path) -> Iterator[str]:
         yield f"sqlite:///{path}"
         return
     cluster = out / "pg"
+    shutil.rmtree(cluster, ignore_errors=True)  # a fresh cluster: the dataset goes in empty
     script = str(ROOT / "scripts" / "pg-cluster.sh")
     url = subprocess.run([script, "start", str(cluster)], check=True, text=True,
                          capture_output=True).stdout.strip()  # fmt: skip
@@ -71,6 +73,7 @@ def database(backend: str, out: Path) -> Iterator[str]:
         yield url
     finally:
         subprocess.run([script, "stop", str(cluster)], check=False)
+        shutil.rmtree(cluster, ignore_errors=True)
 
 
 @contextmanager
