@@ -152,12 +152,17 @@ def owners(conn: Connection, ids: list[str]) -> dict[tuple[str, str], set[str]]:
     return found
 
 
-def add_source(conn: Connection, rtype: str, rid: str, source: str) -> None:
-    """Record that a feed sent (a copy of) a stored resource."""
-    conn.execute(
-        insert(ehr_source_link),
-        {"res_type": rtype, "res_id": rid, "source": source, "first_seen": datetime.now(UTC)},
-    )
+def add_sources(conn: Connection, resources: list[tuple[str, str]], source: str) -> None:
+    """Record that a feed sent (a copy of) each of some stored resources (type, id)."""
+    if resources:
+        now = datetime.now(UTC)
+        conn.execute(
+            insert(ehr_source_link),
+            [
+                {"res_type": t, "res_id": i, "source": source, "first_seen": now}
+                for t, i in resources
+            ],
+        )
 
 
 def _link(row: Mapping[Any, Any]) -> PatientLink:

@@ -244,6 +244,7 @@ class Pipeline:
     ) -> dict[str, list[str]]:
         owners = link_store.owners(self.conn, [body["id"] for _, (_, body) in placed])
         targets: dict[str, list[str]] = defaultdict(list)
+        new_sources: list[tuple[str, str]] = []
         for index, (group, body) in placed:
             rtype, rid = str(body["resourceType"]), str(body["id"])
             sources = owners.setdefault((rtype, rid), set())
@@ -257,9 +258,10 @@ class Pipeline:
                     targets[group].append(f"{rtype}/{rid}")
             if self.source.name not in sources:
                 sources.add(self.source.name)
-                link_store.add_source(self.conn, rtype, rid, self.source.name)
+                new_sources.append((rtype, rid))
             report.counts[result] += 1
             report.results[index] = (result, f"{rtype}/{rid}")
+        link_store.add_sources(self.conn, new_sources, self.source.name)
         return targets
 
     def _provenance(self, targets: dict[str, list[str]]) -> None:
