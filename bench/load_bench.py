@@ -1,0 +1,123 @@
+"""Feed-load throughput of the member-side families (members, claims, authorizations, care).
+
+Generates the demo plan's member-side feeds, loads them into a fresh SQLite file and, with
+``--postgres URL``, into a throwaway database on that server, then prints resources/s with the
+time split into parse, validate (marshmallow), map, fhir (fhir.resources structure check),
+index and write. Never a timed test. Run: ``.venv/bin/python -m bench.load_bench``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+
+from gateway.ingest.demo.members import write_member_feeds
+from gateway.ingest.demo.pool import Plan, Provider, ProviderPool
+from gateway.ingest.feeds.loader import STAGES, LoadReport, load_paths
+from gateway.store import indexing
+from gateway.store.engine import make_engine
+from gateway.store.migrate import upgrade
+
+TARGET = 3000.0
+LINES = ("HMO", "PPO", "MEDICAID", "MEDICARE_ADVANTAGE", "QHP")
+
+
+def bench_pool(providers: int = 300) -> ProviderPool:
+    """A synthetic pool: five plans and practitioners, facilities and pharmacies."""
+    kinds = ("practitioner", "practitioner", "organization", "pharmacy")
+    made = tuple(
+        Provider(f"1{n:09d}", kinds[n % 4], f"Provider {n}", "207Q00000X", "MA", ("net-1",))
+        for n in range(providers)
+    )
+    plans = tuple(Plan(f"plan-{lob.lower()}", f"Bench {lob}", lob, ("net-1",)) for lob in LINES)
+    return ProviderPool("bench-payer", "Bench Health Plan", plans, made)
+
+
+@contextmanager
+def timed_index(report_seconds: dict[str, float]) -> Iterator[None]:
+    """Attribute the search-index upkeep (inside the write) to its own stage."""
+    original: Callable[..., Any] = indexing.write_index
+
+    def write_index(*args: Any, **kwargs: Any) -> None:
+        started = time.perf_counter()
+        original(*args, **kwargs)
+        report_seconds["index"] = report_seconds.get("index", 0.0) + time.perf_counter() - started
+
+    indexing.write_index = write_index  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        indexing.write_index = original  # type: ignore[assignment]
+
+
+def run(engine: Engine, feeds: Path) -> tuple[LoadReport, dict[str, float], float]:
+    """Load the feeds; returns the report, the index time and the wall time."""
+    upgrade(engine)
+    extra: dict[str, float] = {}
+    started = time.perf_counter()
+    with timed_index(extra):
+        report = load_paths(engine, [feeds])
+    return report, extra, time.perf_counter() - started
+
+
+@contextmanager
+def postgres_database(server: str) -> Iterator[str]:
+    """A throwaway database on ``server``, dropped afterwards."""
+    name = f"gw_load_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def row(backend: str, report: LoadReport, extra: dict[str, float], wall: float) -> str:
+    """One table row: throughput and the stage split (write excludes index)."""
+    stages = dict(report.seconds)
+    stages["index"] = extra.get("index", 0.0)
+    stages["write"] -= stages["index"]
+    split = " ".join(f"{stages[s]:7.1f}" for s in (*STAGES, "index"))
+    rate = report.resources / wall
+    return f"{backend:10} {report.rows:8} {report.resources:9} {wall:8.1f} {rate:8.0f} {split}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate, load, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--postgres", help="PostgreSQL server URL (a throwaway DB is created)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        feeds = Path(tmp) / "feeds"
+        counts = write_member_feeds(feeds, bench_pool(), args.members, args.seed)
+        print("feed rows:", ", ".join(f"{name} {n}" for name, n in counts.items()))
+        header = " ".join(f"{s:>7}" for s in (*STAGES, "index"))
+        print(f"{'backend':10} {'rows':>8} {'resources':>9} {'wall s':>8} {'res/s':>8} {header}")
+        engine = make_engine(f"sqlite:///{Path(tmp) / 'bench.db'}")
+        print(row("sqlite", *run(engine, feeds)))
+        engine.dispose()
+        if args.postgres:
+            with postgres_database(args.postgres) as url:
+                engine = make_engine(url)
+                print(row("postgresql", *run(engine, feeds)))
+                engine.dispose()
+    print(f"target: >= {TARGET:.0f} resources/s on SQLite")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
