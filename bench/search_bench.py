@@ -39,6 +39,7 @@ from gateway.interactions.search import search
 from gateway.store.engine import make_engine
 from gateway.store.migrate import upgrade
 from gateway.store.repository import Repository
+from gateway.store.search import fastpath
 
 BASE = "http://bench.example/fhir"
 SETTINGS = load_settings({"DATABASE_URL": "sqlite://"}, environ={})
@@ -205,10 +206,20 @@ def statements(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
     def listener(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_a: Any) -> None:
         seen.append((statement, parameters))
 
+    # Reused compiled statements run on the DB-API cursor, unseen by the event: count them too.
+    original = fastpath.rows
+
+    def counted(conn: Connection, key: Any, build: Any, values: Any) -> list[Any]:
+        entry_sql = build().compile(dialect=conn.dialect)
+        seen.append((str(entry_sql), dict(entry_sql.params)))
+        return original(conn, key, build, values)
+
     event.listen(engine, "before_cursor_execute", listener)
+    fastpath.rows = counted  # type: ignore[assignment]
     try:
         yield seen
     finally:
+        fastpath.rows = original  # type: ignore[assignment]
         event.remove(engine, "before_cursor_execute", listener)
 
 

@@ -8,9 +8,10 @@ https://hl7.org/fhir/R4/search.html
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, Select, and_, or_
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import FromClause
 
@@ -25,9 +26,16 @@ from gateway.search.parse import Criterion, ParseContext, criteria
 from gateway.search.registry import in_patient_compartment
 from gateway.search.results import ResultOptions
 from gateway.store.restriction import restrict
+from gateway.store.search import fastpath
 from gateway.store.search import includes as include_sql
-from gateway.store.search.criteria import all_of, drivable
-from gateway.store.search.query import Hit, MainQuery, base_condition, sort_expression
+from gateway.store.search.criteria import all_of, all_values, drivable
+from gateway.store.search.query import (
+    Hit,
+    MainQuery,
+    base_condition,
+    sort_expression,
+    to_hits,
+)
 from gateway.store.tables import resource
 
 
@@ -66,7 +74,10 @@ def _strict(request: FhirRequest) -> bool:
 
 
 def _where(
-    ctx: AccessContext, per_type: dict[str, list[Criterion]], interaction: str = "s"
+    ctx: AccessContext,
+    per_type: dict[str, list[Criterion]],
+    interaction: str = "s",
+    named: bool = False,
 ) -> ColumnElement[bool]:
     def scoped(rtype: str, res: FromClause) -> ColumnElement[bool]:
         return restrict(ctx, rtype, res, interaction)
@@ -75,7 +86,7 @@ def _where(
         *(
             and_(
                 base_condition([t], not (drivable(found) or _compartment_drives(ctx, t))),
-                all_of(found, resource, scoped),
+                all_of(found, resource, scoped, named),
                 scoped(t, resource),
             )
             for t, found in per_type.items()
@@ -104,17 +115,15 @@ def search(
         raise InvalidSearch(
             "a multi-type search sorts by _id or _lastUpdated", expression=["_sort"]
         )
-    sort = [(sort_expression(types[0], k, resource), k.descending) for k in opts.sort]
-    main = MainQuery(_where(ctx, per_type), sort, opts.count)
     kept = tuple((k, v) for k, v in params if k not in unknown)
     base = (
         f"{request.base_url}/{request.resource_type}" if request.resource_type else request.base_url
     )
     if opts.summary == "count":
-        body = searchset.bundle([], [("self", _url(base, kept))], main.total(conn))
-        return FhirResponse(200, body)
-    hits, more = main.page(conn, token.cursor, token.backwards) if opts.count else ([], False)
-    total = main.total(conn) if opts.total == "accurate" else None
+        counted = _main(ctx, types, per_type, opts).total(conn)
+        return FhirResponse(200, searchset.bundle([], [("self", _url(base, kept))], counted))
+    hits, more = _page(conn, ctx, types, per_type, opts, token) if opts.count else ([], False)
+    total = _main(ctx, types, per_type, opts).total(conn) if opts.total == "accurate" else None
     entries = [
         (
             f"{request.base_url}/{h.resource_type}/{h.resource_id}",
@@ -126,6 +135,50 @@ def search(
     entries += _included(conn, ctx, opts, hits, request.base_url, settings)
     links = _links(base, kept, token, hits, more)
     return FhirResponse(200, searchset.bundle(entries, links, total))
+
+
+def _main(
+    ctx: AccessContext,
+    types: list[str],
+    per_type: dict[str, list[Criterion]],
+    opts: ResultOptions,
+    named: bool = False,
+) -> MainQuery:
+    sort = [(sort_expression(types[0], k, resource), k.descending) for k in opts.sort]
+    return MainQuery(_where(ctx, per_type, named=named), sort, opts.count)
+
+
+def _page(
+    conn: Connection,
+    ctx: AccessContext,
+    types: list[str],
+    per_type: dict[str, list[Criterion]],
+    opts: ResultOptions,
+    token: paging.PageToken,
+) -> tuple[list[Hit], bool]:
+    """One page; plain searches reuse a compiled statement per shape (fastpath)."""
+    found = per_type[types[0]]
+    if len(types) > 1 or opts.sort or not fastpath.eligible(found):
+        return _main(ctx, types, per_type, opts).page(conn, token.cursor, token.backwards)
+    key = (
+        types[0],
+        fastpath.shape(found),
+        fastpath.context_shape(ctx),
+        opts.count,
+        token.cursor is None,
+        token.backwards,
+    )
+    values = all_values(found)
+    if ctx.patient_id is not None:
+        values["ctx_pid"] = ctx.patient_id
+    if token.cursor is not None:
+        values["cursor"] = token.cursor
+
+    def build() -> Select[Any]:
+        main = _main(ctx, types, per_type, opts, named=True)
+        return main.statement(conn, token.cursor, token.backwards)
+
+    return to_hits(fastpath.rows(conn, key, build, values), opts.count, token.backwards)
 
 
 def _url(base: str, params: Sequence[tuple[str, str]]) -> str:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, literal, or_, select, true
+from sqlalchemy import ColumnElement, and_, bindparam, false, literal, or_, select, true
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import FromClause
+from sqlalchemy.sql.elements import BindParameter
 
 from auth.context import DIRECTORY_TYPES, AccessContext, TypeGrant
 from gateway.errors import InvalidSearch
@@ -46,10 +47,15 @@ def _compartment(ctx: AccessContext, resource_type: str, res: FromClause) -> Col
     pid = ctx.patient_id
     if not pid:
         return false()
+    pid_bind: BindParameter[str] = bindparam(
+        "ctx_pid", pid
+    )  # named: compiled statements are reused per shape
     if resource_type == "Patient":
-        return res.c.res_id == pid
+        return res.c.res_id == pid_bind
     if in_patient_compartment(resource_type):
-        members = select(search_compartment.c.rid).where(search_compartment.c.patient_id == pid)
+        members = select(search_compartment.c.rid).where(
+            search_compartment.c.patient_id == pid_bind
+        )
         return res.c.rid.in_(members)
     if resource_type in DIRECTORY_TYPES:
         return true()
@@ -57,7 +63,7 @@ def _compartment(ctx: AccessContext, resource_type: str, res: FromClause) -> Col
     referenced = (
         select(ref.target_id)
         .join(search_compartment, member.rid == ref.rid)
-        .where(member.patient_id == pid, ref.target_type == resource_type)
+        .where(member.patient_id == pid_bind, ref.target_type == resource_type)
     )
     return res.c.res_id.in_(referenced)
 

@@ -38,9 +38,9 @@ def criterion_clause(
     are correlated EXISTS probes by ``rid``, so an unselective range is never materialised.
     """
     if c.has is not None:
-        return _has(c, res, restrict)
+        return _has(c, res, restrict, key)
     if c.chain is not None:
-        return _chain(c, res, restrict)
+        return _chain(c, res, restrict, key)
     if c.param.code == "_id":
         return _ids(c, res, key)
     if c.param.code == "_lastUpdated":
@@ -73,6 +73,10 @@ def _any_value(c: Criterion, key: str | None) -> ColumnElement[bool]:
     )
 
 
+def _inner(key: str | None, k: int) -> str | None:
+    return None if key is None else f"{key}h{k}"
+
+
 def _name(key: str | None, j: int) -> str | None:
     return None if key is None else f"{key}v{j}_"
 
@@ -80,7 +84,9 @@ def _name(key: str | None, j: int) -> str | None:
 def criterion_values(c: Criterion, key: str) -> dict[str, Any]:
     """The named values criterion ``c`` binds when compiled with ``key`` (fast path)."""
     found: dict[str, Any] = {}
-    if c.missing is not None:
+    for k, inner in enumerate(c.chain_criteria):
+        found.update(criterion_values(inner, f"{key}h{k}"))
+    if c.missing is not None or c.chain_criteria:
         return found
     for j, term in enumerate(c.values):
         prefix = f"{key}v{j}_"
@@ -112,16 +118,18 @@ def _last_updated(c: Criterion, res: FromClause) -> ColumnElement[bool]:
     )
 
 
-def _chain(c: Criterion, res: FromClause, restrict: Restrict) -> ColumnElement[bool]:
+def _chain(
+    c: Criterion, res: FromClause, restrict: Restrict, key: str | None
+) -> ColumnElement[bool]:
     """``ref.param=value``: the reference points at a visible target matching the inner one."""
     ref = search_reference.c
     per_type = []
-    for inner in c.chain_criteria:
+    for k, inner in enumerate(c.chain_criteria):
         target = resource.alias()
         ids = select(target.c.res_id).where(
             _type_is(target, inner.resource_type, inner),
             target.c.deleted.is_(False),
-            criterion_clause(inner, target, restrict),
+            criterion_clause(inner, target, restrict, True, _inner(key, k)),
             restrict(inner.resource_type, target),
         )
         per_type.append(and_(ref.target_type == inner.resource_type, ref.target_id.in_(ids)))
@@ -131,7 +139,7 @@ def _chain(c: Criterion, res: FromClause, restrict: Restrict) -> ColumnElement[b
     return res.c.rid.in_(rows)
 
 
-def _has(c: Criterion, res: FromClause, restrict: Restrict) -> ColumnElement[bool]:
+def _has(c: Criterion, res: FromClause, restrict: Restrict, key: str | None) -> ColumnElement[bool]:
     """``_has:Source:ref:param=value``: a visible Source matching the inner one refers here."""
     assert c.has is not None
     source_type, ref_param = c.has
@@ -141,7 +149,7 @@ def _has(c: Criterion, res: FromClause, restrict: Restrict) -> ColumnElement[boo
     sources = select(source.c.rid).where(
         _type_is(source, source_type, inner),
         source.c.deleted.is_(False),
-        criterion_clause(inner, source, restrict),
+        criterion_clause(inner, source, restrict, True, _inner(key, 0)),
         restrict(source_type, source),
     )
     targets = select(ref.target_id).where(

@@ -35,16 +35,15 @@ def forward(
     pairs = conn.execute(
         select(ref.target_type, ref.target_id)
         .where(
-            ref.rid.in_(rids),
-            ref.res_type == inc.source,
+            ref.rid.in_(rids),  # rids imply the source type: the rid index serves this
             ref.param.in_([p.code for p in inc.params]),
-            ref.target_type.in_(types),
         )
         .distinct()
     ).all()
     by_type: dict[str, list[str]] = {}
-    for rtype, rid in pairs:
-        by_type.setdefault(rtype, []).append(rid)
+    for rtype, rid in pairs:  # target types filtered here: an index on them would mislead
+        if rtype in types:
+            by_type.setdefault(rtype, []).append(rid)
     if not by_type:
         return []
     wanted = or_(

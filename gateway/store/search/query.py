@@ -11,9 +11,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, true
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import FromClause
+from sqlalchemy.sql.elements import BindParameter
 
 from gateway.search.dates import HIGH, LOW
 from gateway.search.results import SortKey
@@ -91,6 +92,12 @@ def _after(
     return or_(*alternatives)
 
 
+def to_hits(rows: Sequence[Any], count: int, backwards: bool) -> tuple[list[Hit], bool]:
+    """Page rows (rid, type, id, body; one extra) as hits in display order, and ``more``."""
+    found = [Hit(r[0], r[1], r[2], bytes(r[3])) for r in rows[:count]]
+    return (found[::-1] if backwards else found), len(rows) > count
+
+
 @dataclass(slots=True)
 class MainQuery:
     """The main query of one search: where-clause, sort keys and page size."""
@@ -101,6 +108,11 @@ class MainQuery:
 
     def page(self, conn: Connection, cursor: int | None, backwards: bool) -> tuple[list[Hit], bool]:
         """One page of hits in display order, and whether more rows lie beyond it."""
+        statement = self.statement(conn, cursor, backwards)
+        return self.hits(list(conn.execute(statement)), backwards)
+
+    def statement(self, conn: Connection, cursor: int | None, backwards: bool) -> Select[Any]:
+        """The page's SELECT; without sort keys the cursor is the named bind ``cursor``."""
         where = self.where
         if cursor is not None:
             where = and_(where, self._keyset(conn, cursor, backwards))
@@ -108,19 +120,22 @@ class MainQuery:
             *_ordered(self.sort, backwards),
             resource.c.rid.desc() if backwards else resource.c.rid.asc(),
         ]
-        statement = (
+        return (
             select(resource.c.rid, resource.c.res_type, resource.c.res_id, resource.c.body)
             .where(where)
             .order_by(*order)
             .limit(self.count + 1)
         )
-        rows = [Hit(r[0], r[1], r[2], bytes(r[3])) for r in conn.execute(statement)]
-        more = len(rows) > self.count
-        rows = rows[: self.count]
-        return (rows[::-1] if backwards else rows), more
+
+    def hits(self, rows: Sequence[Any], backwards: bool) -> tuple[list[Hit], bool]:
+        """Rows (rid, type, id, body) as hits in display order, and whether there are more."""
+        return to_hits(rows, self.count, backwards)
 
     def _keyset(self, conn: Connection, cursor: int, backwards: bool) -> ColumnElement[bool]:
         values: Sequence[Any] = ()
+        if not self.sort:
+            mark: BindParameter[int] = bindparam("cursor", cursor)
+            return resource.c.rid < mark if backwards else resource.c.rid > mark
         if self.sort:
             found = conn.execute(
                 select(*(e for e, _d in self.sort)).where(resource.c.rid == cursor)

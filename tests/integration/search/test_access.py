@@ -195,3 +195,10 @@ def test_visible_for_internal_runs_no_query(search_engine: Engine) -> None:
     finally:
         event.remove(search_engine, "before_cursor_execute", listener)
     assert statements == []
+
+
+def test_reused_statement_binds_the_new_patient(run: Search) -> None:
+    assert ids(run("ExplanationOfBenefit", ("status", "active"), ctx=ANN)) == {"eob-1"}
+    bob = patient("pat-bob")
+    assert ids(run("ExplanationOfBenefit", ("status", "active"), ctx=bob)) == {"eob-3"}
+    assert ids(run("ExplanationOfBenefit", ("status", "cancelled"), ctx=bob)) == {"eob-2"}

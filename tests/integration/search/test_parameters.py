@@ -185,3 +185,17 @@ def test_search_parameter_matches_exactly(
     run: Search, rtype: str, params: list[tuple[str, str]], expected: set[str]
 ) -> None:
     assert ids(run(rtype, *params, ("_count", "100"))) == expected
+
+
+def test_same_shape_with_other_values_gives_other_results(run: Search) -> None:
+    assert ids(run("Patient", ("gender", "male"), ("name", "smi"))) == {"pat-bob"}
+    assert ids(run("Patient", ("gender", "other"), ("name", "smi"))) == {"pat-cy"}
+    assert ids(run("Patient", ("gender", "female"), ("name", "smi"))) == set()
+
+
+def test_same_chain_shape_with_other_values_gives_other_results(run: Search) -> None:
+    assert ids(run("ExplanationOfBenefit", ("patient.name", "smith"))) == {"eob-2", "eob-3"}
+    assert ids(run("ExplanationOfBenefit", ("patient.name", "mull"))) == {"eob-1"}
+    has = "_has:ExplanationOfBenefit:patient:status"
+    assert ids(run("Patient", (has, "active"))) == {"pat-ann", "pat-bob"}
+    assert ids(run("Patient", (has, "cancelled"))) == {"pat-bob"}
