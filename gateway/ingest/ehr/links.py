@@ -138,17 +138,21 @@ def held_count(conn: Connection, source: str, source_patient: str) -> int:
     return len(conn.execute(stmt).all())
 
 
-def owners(conn: Connection, ids: list[str]) -> dict[tuple[str, str], set[str]]:
-    """The feeds each stored resource came from, by (type, id)."""
+def owners(conn: Connection, resources: list[tuple[str, str]]) -> dict[tuple[str, str], set[str]]:
+    """The feeds each stored resource (type, id) came from; one indexed query per type."""
     c = ehr_source_link.c
+    by_type: dict[str, set[str]] = {}
+    for rtype, rid in resources:
+        by_type.setdefault(rtype, set()).add(rid)
     found: dict[tuple[str, str], set[str]] = {}
-    unique = sorted(set(ids))
-    for start in range(0, len(unique), _CHUNK):
-        stmt = select(c.res_type, c.res_id, c.source).where(
-            c.res_id.in_(unique[start : start + _CHUNK])
-        )
-        for rtype, rid, source in conn.execute(stmt):
-            found.setdefault((rtype, rid), set()).add(source)
+    for rtype, ids in sorted(by_type.items()):
+        unique = sorted(ids)
+        for start in range(0, len(unique), _CHUNK):
+            stmt = select(c.res_id, c.source).where(
+                c.res_type == rtype, c.res_id.in_(unique[start : start + _CHUNK])
+            )
+            for rid, source in conn.execute(stmt):
+                found.setdefault((rtype, rid), set()).add(source)
     return found
 
 

@@ -242,7 +242,9 @@ class Pipeline:
     def _store(
         self, placed: list[tuple[int, tuple[str, dict[str, Any]]]], report: BatchReport
     ) -> dict[str, list[str]]:
-        owners = link_store.owners(self.conn, [body["id"] for _, (_, body) in placed])
+        owners = link_store.owners(
+            self.conn, [(str(b["resourceType"]), str(b["id"])) for _, (_, b) in placed]
+        )
         targets: dict[str, list[str]] = defaultdict(list)
         new_sources: list[tuple[str, str]] = []
         for index, (group, body) in placed:
