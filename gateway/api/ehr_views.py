@@ -1,4 +1,4 @@
-"""EHR feed endpoints: ``POST /fhir/$import`` (async kick-off), ``GET /jobs/<id>``, review queue.
+"""EHR feed endpoints: ``$import`` kick-off, ``POST /ehr/fhir`` push, job status, review queue.
 
 Views parse, call one function of :mod:`gateway.ingest.ehr`, render (DESIGN D2).
 https://hl7.org/fhir/uv/bulkdata/STU2/export.html#bulk-data-kick-off-request (async pattern)
@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from gateway.api.access import access_context
 from gateway.api.db import connection, gateway_state
 from gateway.errors import Invalid, NotFound
+from gateway.fhir import FHIR_JSON
 from gateway.ingest.ehr import review
 from gateway.ingest.ehr.admin import kick_off_upload, require_feed_admin
+from gateway.ingest.ehr.provenance import SourceInfo
+from gateway.ingest.ehr.push import ingest_bundle
+from gateway.interactions.body import parse_json
 from gateway.jobs import store
 from gateway.jobs.runner import JobWorker, describe
 from gateway.state import GatewayState
@@ -49,6 +54,20 @@ def import_kick_off() -> tuple[Response, int, dict[str, str]]:
     current_app.extensions["jobs"].notify()
     location = f"{request.host_url.rstrip('/')}/jobs/{job_id}"
     return jsonify(id=job_id, status=store.QUEUED), 202, {"Content-Location": location}
+
+
+@bp.post("/ehr/fhir")
+def push_bundle() -> Response:
+    ctx = access_context(request.headers.get("Authorization"))
+    require_feed_admin(ctx)
+    bundle = parse_json(request.get_data(cache=False))
+    source = SourceInfo(request.args.get("source") or ctx.client_id or "ehr")
+    conn = connection()
+    if conn.in_transaction():
+        conn.commit()  # end the read transaction the token check began
+    with conn.begin():
+        answer = ingest_bundle(conn, bundle, source, ctx)
+    return Response(orjson.dumps(answer), status=200, content_type=FHIR_JSON)
 
 
 @bp.get("/jobs/<job_id>")

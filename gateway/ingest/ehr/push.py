@@ -40,8 +40,10 @@ def ingest_bundle(
     conn: Connection, bundle: dict[str, Any], source: SourceInfo, ctx: AccessContext
 ) -> dict[str, Any]:
     """Run a pushed Bundle through the pipeline; the transaction-/batch-response Bundle."""
-    kind = bundle.get("type") if isinstance(bundle, dict) else None
-    if bundle.get("resourceType") != "Bundle" or kind not in ("transaction", "batch"):
+    if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
+        raise Invalid("the body must be a Bundle", expression=["Bundle"])
+    kind = bundle.get("type")
+    if kind not in ("transaction", "batch"):
         raise Invalid("only transaction and batch Bundles can be pushed", expression=["Bundle"])
     items = bundle_items(bundle, "Bundle")
     for item, entry in zip(items, bundle.get("entry") or [], strict=False):

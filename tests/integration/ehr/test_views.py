@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from auth.clients import mint_token
+from tests.conftest import SHARED
 from tests.integration.ehr.conftest import Slice
 
 pytestmark = pytest.mark.integration
@@ -110,3 +113,45 @@ def test_admin_lists_and_rejects_a_review_item(fhir: FlaskClient, synthea_slice:
     assert done.status_code == 200
     assert done.get_json()["status"] == "rejected"
     assert len(fhir.get("/admin/ehr/review").get_json()["items"]) == 2
+
+
+def _synthea_bundle(entries: int) -> dict[str, Any]:
+    path = SHARED / "data" / "synthea-bundles"
+    bundle: dict[str, Any] = json.loads(next(path.glob("Fred_Beer_*.json")).read_text())
+    bundle["entry"] = bundle["entry"][:entries]
+    return bundle
+
+
+def test_pushed_transaction_answers_a_transaction_response(fhir: FlaskClient) -> None:
+    response = fhir.post("/ehr/fhir?source=mass", json=_synthea_bundle(20))
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["type"] == "transaction-response"
+    assert len(body["entry"]) == 20
+    assert body["entry"][0]["response"]["status"] == "202 Accepted"  # no member: review
+
+
+def test_pushed_transaction_with_a_bad_entry_is_400_naming_it_and_writes_nothing(
+    fhir: FlaskClient,
+) -> None:
+    bundle = _synthea_bundle(20)
+    bundle["entry"][5]["resource"]["status"] = 42
+    response = fhir.post("/ehr/fhir", json=bundle)
+    assert response.status_code == 400
+    issue = response.get_json()["issue"][0]
+    assert issue["expression"] == ["Bundle.entry[5].resource"]
+    assert fhir.get("/admin/ehr/review").get_json()["items"] == []
+
+
+def test_push_without_a_token_is_401_and_with_a_read_token_403(
+    app: Flask, client: FlaskClient
+) -> None:
+    assert client.post("/ehr/fhir", json=_synthea_bundle(2)).status_code == 401
+    token = _token(app, "system/*.rs")
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.post("/ehr/fhir", json=_synthea_bundle(2), headers=headers).status_code == 403
+
+
+def test_push_of_a_non_bundle_is_400(fhir: FlaskClient) -> None:
+    response = fhir.post("/ehr/fhir", json=[1, 2])
+    assert response.status_code == 400
