@@ -8,7 +8,8 @@ dialect and run on the DB-API cursor (``executemany``), like the read path (PERF
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, insert
@@ -76,8 +77,22 @@ def write_index_many(conn: Connection, items: Sequence[tuple[int, str, Mapping[s
     """Replace the index rows of many resources with batched statements (bulk loads)."""
     if not items:
         return
-    delete_index_many(conn, [rid for rid, _t, _r in items])
-    _write(conn, ((rid, rtype, extract(rtype, body)) for rid, rtype, body in items))
+    extracted = [(rid, rtype, extract(rtype, body)) for rid, rtype, body in items]
+    with _pipelined(conn):
+        delete_index_many(conn, [rid for rid, _t, _r in items])
+        _write(conn, extracted)
+
+
+@contextmanager
+def _pipelined(conn: Connection) -> Iterator[None]:
+    """On PostgreSQL, send the deletes and inserts in one pipeline (one network wait)."""
+    dbapi = conn.connection.dbapi_connection
+    pipeline = getattr(dbapi, "pipeline", None) if conn.dialect.name == "postgresql" else None
+    if pipeline is None:
+        yield
+        return
+    with pipeline():
+        yield
 
 
 def _write(conn: Connection, extracted: Iterable[tuple[int, str, IndexRows]]) -> None:

@@ -94,7 +94,9 @@ def _after(
 
 def to_hits(rows: Sequence[Any], count: int, backwards: bool) -> tuple[list[Hit], bool]:
     """Page rows (rid, type, id, body; one extra) as hits in display order, and ``more``."""
-    found = [Hit(r[0], r[1], r[2], bytes(r[3])) for r in rows[:count]]
+    found = [
+        Hit(r[0], r[1], r[2], r[3] if type(r[3]) is bytes else bytes(r[3])) for r in rows[:count]
+    ]
     return (found[::-1] if backwards else found), len(rows) > count
 
 
