@@ -35,8 +35,9 @@ class AuthorizationRecord:
     used_quantity: float
     requested_amount: float
     approved_amount: float
-    requesting_npi: str
-    servicing_npi: str
+    requesting_npi: str  # the requesting practitioner
+    servicing_npi: str  # the practitioner who will perform the service
+    requesting_organization_npi: str  # the requesting provider organization (PAS requestor)
     diagnosis: str  # ICD-10-CM
     denial_reason: str | None = None  # CARC code
     review_reason: str | None = None  # X12 HCR03 review decision reason code

@@ -28,8 +28,11 @@ def authorizations_for(
     if not statuses and rng.random() < 0.3:
         statuses = [rng.choice(STATUSES)]
     practitioners = [p for p in pool.providers if p.kind == "practitioner"] or list(pool.providers)
+    organizations = [p for p in pool.providers if p.kind == "organization"] or list(pool.providers)
     for n, status in enumerate(statuses, start=1):
-        yield _authorization(rng, member, practitioners, status, today, n)
+        row = _authorization(rng, member, practitioners, status, today, n)
+        row["requesting_organization_npi"] = rng.choice(organizations).npi
+        yield row
 
 
 def _authorization(

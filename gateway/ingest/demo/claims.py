@@ -48,8 +48,8 @@ def claims_for(
         kind = forced[n] if n < len(forced) else rng.choices(TYPES, TYPE_WEIGHTS)[0]
         served = start + timedelta(days=rng.randrange(span))
         claim_id = f"{member['member_id']}-C{n + 1:03d}"
-        # demo members get every type, the odd ones of them denied (denial reasons everywhere)
-        denied = n % 2 == 1 if n < len(forced) else rng.random() < 0.08
+        # demo members get every type, half of them denied (denial reasons in every profile)
+        denied = rng.random() < (0.5 if n < len(forced) else 0.08)
         yield _claim(rng, member, pool, (kind, claim_id, denied), served)
 
 

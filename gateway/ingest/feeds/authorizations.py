@@ -1,6 +1,7 @@
 """The prior-authorization feed (``authorizations*.jsonl``): one authorization per line.
 
-Authorizations map to Da Vinci PDex prior-authorization EOBs; see
+Authorizations map to Da Vinci PDex prior-authorization EOBs and PAS Claim / ClaimResponse
+pairs; see
 docs/feeds/prior-authorizations.md.
 """
 
@@ -13,7 +14,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 from gateway.ingest.feeds.claims import ICD10
 from gateway.ingest.feeds.kind import FeedKind
 from gateway.ingest.feeds.members import DATE, KEY, NPI, json_resources
-from mappings import authorizations
+from mappings import authorizations, pas
 from mappings.authorization_records import AUTH_STATUSES, AuthorizationRecord
 
 DECIDED = ("approved", "partial", "denied")
@@ -46,6 +47,7 @@ class AuthorizationSchema(Schema):
     approved_amount = fields.Float(required=True, validate=validate.Range(min=0))
     requesting_npi = fields.String(required=True, validate=NPI)
     servicing_npi = fields.String(required=True, validate=NPI)
+    requesting_organization_npi = fields.String(required=True, validate=NPI)
     diagnosis = fields.String(required=True, validate=ICD10)
     denial_reason = fields.String(load_default=None, validate=validate.Length(min=1, max=5))
     review_reason = fields.String(load_default=None, validate=validate.Length(min=1, max=3))
@@ -76,7 +78,11 @@ KINDS = (
         file_pattern="authorizations*.jsonl",
         file_format="jsonl",
         schema=AuthorizationSchema,
-        to_fhir=json_resources(("ExplanationOfBenefit", authorizations.prior_authorization_json)),
+        to_fhir=json_resources(
+            ("ExplanationOfBenefit", authorizations.prior_authorization_json),
+            ("Claim", pas.pas_claim_json),
+            ("ClaimResponse", pas.pas_claim_response_json),
+        ),
         mapping_version=authorizations.MAPPING_VERSION,
         order=40,
         doc="docs/feeds/prior-authorizations.md",

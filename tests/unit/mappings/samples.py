@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from mappings import authorizations, care, claims, members
+from mappings import authorizations, care, claims, members, pas
 from mappings.authorization_records import AuthorizationRecord
 from mappings.care_records import ActivityRecord, CareProgramRecord, GoalRecord, TeamMemberRecord
 from mappings.claim_records import (
@@ -239,6 +239,7 @@ APPROVED_AUTH = AuthorizationRecord(
     approved_amount=1140.0,
     requesting_npi="1234567893",
     servicing_npi="1245319599",
+    requesting_organization_npi="1356448619",
     diagnosis="M54.50",
     previous_auth_number="DEMO-0003-PA00",
     facility_location_key="harbor-clinic",
@@ -318,6 +319,10 @@ SAMPLES: dict[str, tuple[Callable[[Any], dict[str, Any] | None], Any]] = {
     "priorauth-approved": (authorizations.prior_authorization_json, APPROVED_AUTH),
     "priorauth-denied": (authorizations.prior_authorization_json, DENIED_AUTH),
     "priorauth-pended": (authorizations.prior_authorization_json, PENDED_AUTH),
+    "pasclaim-approved": (pas.pas_claim_json, APPROVED_AUTH),
+    "pasclaimresponse-approved": (pas.pas_claim_response_json, APPROVED_AUTH),
+    "pasclaimresponse-denied": (pas.pas_claim_response_json, DENIED_AUTH),
+    "pasclaimresponse-pended": (pas.pas_claim_response_json, PENDED_AUTH),
     "careplan": (care.care_plan_json, PROGRAM),
     "careteam": (care.care_team_json, PROGRAM),
     "goal": (lambda program: care.goal_json(program, program.goals[0]), PROGRAM),
@@ -329,6 +334,8 @@ RESOURCE_TYPE = {
     "payer": "Organization",
     "eob": "ExplanationOfBenefit",
     "priorauth": "ExplanationOfBenefit",
+    "pasclaim": "Claim",
+    "pasclaimresponse": "ClaimResponse",
     "careplan": "CarePlan",
     "careteam": "CareTeam",
     "goal": "Goal",

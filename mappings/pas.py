@@ -1,0 +1,236 @@
+"""Prior authorizations -> Da Vinci PAS Claim (request) and ClaimResponse (decision) pairs.
+
+https://hl7.org/fhir/us/davinci-pas/STU2/StructureDefinition-profile-claim.html
+https://hl7.org/fhir/us/davinci-pas/STU2/StructureDefinition-profile-claimresponse.html
+"""
+
+from __future__ import annotations
+
+from mappings.authorization_records import AuthorizationRecord
+from mappings.authorizations import HCPCS_SYSTEM, STATUS, X12_306
+from mappings.fhir_values import (
+    AUTHORIZATION_SYSTEM,
+    CPT,
+    ICD10_CM,
+    JSON,
+    PAS,
+    THO,
+    compact,
+    concept,
+    meta,
+    period,
+    ref,
+)
+from mappings.ids import resource_id
+from mappings.members import coverage_id, patient_id, payer_id
+from mappings.models import FHIRAbstractModel, build
+
+X12_1365 = "https://codesystem.x12.org/005010/1365"
+X12_1338 = "https://codesystem.x12.org/005010/1338"
+X12_1322 = "https://codesystem.x12.org/005010/1322"
+
+
+def pas_claim_id(auth_number: str) -> str:
+    """The PAS Claim id of an authorization request."""
+    return resource_id("pas-claim", auth_number)
+
+
+def pas_claim_response_id(auth_number: str) -> str:
+    """The PAS ClaimResponse id of an authorization decision."""
+    return resource_id("pas-claim-response", auth_number)
+
+
+def pas_claim_json(auth: AuthorizationRecord) -> JSON:
+    """The authorization request as a PAS Claim (FHIR JSON)."""
+    system = CPT if auth.code_system == "cpt" else HCPCS_SYSTEM
+    return {
+        "id": pas_claim_id(auth.auth_number),
+        "meta": meta(f"{PAS}/profile-claim"),
+        "extension": [
+            {
+                "url": f"{PAS}/extension-levelOfServiceCode",
+                "valueCodeableConcept": concept(X12_1338, auth.level_of_service),
+            }
+        ],
+        "identifier": [{"system": AUTHORIZATION_SYSTEM, "value": auth.auth_number}],
+        "status": "active",  # PAS fixes active; a cancellation is certificationType 3
+        "type": concept(f"{THO}/claim-type", auth.claim_type),
+        "use": "preauthorization",
+        "patient": ref("Patient", patient_id(auth.member_id)),
+        "created": auth.request_date,
+        "insurer": ref("Organization", payer_id(auth.payer_key), auth.payer_name),
+        "provider": _organization(auth.requesting_organization_npi),
+        "priority": concept(
+            f"{THO}/processpriority", "stat" if auth.level_of_service == "U" else "normal"
+        ),
+        "careTeam": [
+            {
+                "extension": [{"url": f"{PAS}/extension-careTeamClaimScope", "valueBoolean": True}],
+                "sequence": 1,
+                "provider": _organization(auth.requesting_organization_npi),
+            }
+        ],
+        "diagnosis": [
+            {"sequence": 1, "diagnosisCodeableConcept": concept(ICD10_CM, auth.diagnosis)}
+        ],
+        "insurance": [
+            {
+                "sequence": 1,
+                "focal": True,
+                "coverage": ref("Coverage", coverage_id(auth.coverage_key)),
+            }
+        ],
+        "item": [
+            {
+                "extension": [
+                    {
+                        "url": f"{PAS}/extension-itemTraceNumber",
+                        "valueIdentifier": {
+                            "system": AUTHORIZATION_SYSTEM,
+                            "value": f"{auth.auth_number}-1",
+                        },
+                    },
+                    {
+                        "url": f"{PAS}/extension-administrationReferenceNumber",
+                        "valueString": auth.auth_number,
+                    },
+                    *_previous(auth),
+                    {
+                        "url": f"{PAS}/extension-certificationType",
+                        "valueCodeableConcept": concept(
+                            X12_1322, "3" if auth.status == "cancelled" else "I"
+                        ),
+                    },
+                ],
+                "sequence": 1,
+                "careTeamSequence": [1],
+                "diagnosisSequence": [1],
+                "category": concept(X12_1365, auth.service_type),
+                "productOrService": concept(system, auth.code),
+                "servicedPeriod": period(auth.start_date, auth.end_date),
+                "quantity": {"value": auth.requested_quantity},
+            }
+        ],
+    }
+
+
+def to_pas_claim(auth: AuthorizationRecord) -> FHIRAbstractModel:
+    """A PAS Claim (profile-claim)."""
+    return build("Claim", pas_claim_json(auth))
+
+
+def pas_claim_response_json(auth: AuthorizationRecord) -> JSON:
+    """The decision on the request as a PAS ClaimResponse (FHIR JSON)."""
+    _, outcome, action = STATUS[auth.status]
+    return compact(
+        {
+            "id": pas_claim_response_id(auth.auth_number),
+            "meta": meta(f"{PAS}/profile-claimresponse"),
+            "identifier": [{"system": AUTHORIZATION_SYSTEM, "value": auth.auth_number}],
+            "status": "active",  # fixed by PAS; the decision is in reviewAction
+            "type": concept(f"{THO}/claim-type", auth.claim_type),
+            "use": "preauthorization",
+            "patient": ref("Patient", patient_id(auth.member_id)),
+            "created": auth.decision_date or auth.request_date,
+            "insurer": ref("Organization", payer_id(auth.payer_key), auth.payer_name),
+            "requestor": _organization(auth.requesting_organization_npi),
+            "request": ref("Claim", pas_claim_id(auth.auth_number)),
+            "outcome": outcome,
+            "preAuthRef": auth.auth_number if auth.status in ("approved", "partial") else None,
+            "preAuthPeriod": period(auth.start_date, auth.end_date)
+            if auth.status in ("approved", "partial")
+            else None,
+            "item": [
+                {
+                    "extension": _decision_extensions(auth),
+                    "itemSequence": 1,
+                    "adjudication": [_review(auth, action)],
+                }
+            ],
+        }
+    )
+
+
+def to_pas_claim_response(auth: AuthorizationRecord) -> FHIRAbstractModel:
+    """A PAS ClaimResponse (profile-claimresponse)."""
+    return build("ClaimResponse", pas_claim_response_json(auth))
+
+
+def _organization(npi: str) -> JSON:
+    return ref("Organization", resource_id("organization", npi))
+
+
+def _practitioner(npi: str) -> JSON:
+    return ref("Practitioner", resource_id("practitioner", npi))
+
+
+def _decision_extensions(auth: AuthorizationRecord) -> list[JSON]:
+    out: list[JSON] = [
+        {
+            "url": f"{PAS}/extension-itemTraceNumber",
+            "valueIdentifier": {"system": AUTHORIZATION_SYSTEM, "value": f"{auth.auth_number}-1"},
+        },
+        {
+            "url": f"{PAS}/extension-itemRequestedServiceDate",
+            "valuePeriod": period(auth.start_date, auth.end_date),
+        },
+    ]
+    if auth.decision_date:
+        out.append(
+            {"url": f"{PAS}/extension-itemPreAuthIssueDate", "valueDate": auth.decision_date}
+        )
+    if auth.status in ("approved", "partial"):
+        out += [
+            {
+                "url": f"{PAS}/extension-itemPreAuthPeriod",
+                "valuePeriod": period(auth.start_date, auth.end_date),
+            },
+            {
+                "url": f"{PAS}/extension-itemAuthorizedProvider",
+                "extension": [
+                    {"url": "provider", "valueReference": _practitioner(auth.servicing_npi)}
+                ],
+            },
+            {
+                "url": f"{PAS}/extension-itemAuthorizedDetail",
+                "extension": [
+                    {"url": "quantity", "valueQuantity": {"value": auth.approved_quantity}}
+                ],
+            },
+        ]
+    out.append(
+        {"url": f"{PAS}/extension-administrationReferenceNumber", "valueString": auth.auth_number}
+    )
+    return out + _previous(auth)
+
+
+def _previous(auth: AuthorizationRecord) -> list[JSON]:
+    """The authorization this one follows on from (PAS authorizationNumber)."""
+    if not auth.previous_auth_number:
+        return []
+    return [
+        {"url": f"{PAS}/extension-authorizationNumber", "valueString": auth.previous_auth_number}
+    ]
+
+
+def _review(auth: AuthorizationRecord, action: str) -> JSON:
+    parts: list[JSON] = [
+        {"url": "number", "valueString": auth.auth_number},
+        {
+            "url": f"{PAS}/extension-reviewActionCode",
+            "valueCodeableConcept": concept(X12_306, action),
+        },
+    ]
+    if auth.review_reason:
+        parts.append(
+            {
+                "url": "reasonCode",
+                "valueCodeableConcept": concept(
+                    "https://codesystem.x12.org/external/886", auth.review_reason
+                ),
+            }
+        )
+    return {
+        "extension": [{"url": f"{PAS}/extension-reviewAction", "extension": parts}],
+        "category": concept(f"{THO}/adjudication", "submitted"),
+    }
