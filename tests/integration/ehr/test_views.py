@@ -155,3 +155,44 @@ def test_push_without_a_token_is_401_and_with_a_read_token_403(
 def test_push_of_a_non_bundle_is_400(fhir: FlaskClient) -> None:
     response = fhir.post("/ehr/fhir", json=[1, 2])
     assert response.status_code == 400
+
+
+def test_imported_conditions_bring_their_provenance_with_revinclude(
+    fhir: FlaskClient, synthea_slice: Slice, engine_for_app: Any
+) -> None:
+    patient = synthea_slice.lines["Patient"][0]
+    conditions = [
+        c for c in synthea_slice.clinical_of(patient["id"]) if c["resourceType"] == "Condition"
+    ]
+    assert conditions
+    body = "".join(json.dumps(r) + "\n" for r in [patient, *conditions]).encode()
+    location = fhir.post("/fhir/$import", data=body, content_type=NDJSON).headers[
+        "Content-Location"
+    ]
+    _wait(fhir, location.removeprefix("http://localhost"))
+    item = fhir.get("/admin/ehr/review").get_json()["items"][0]
+    member = engine_for_app(synthea_slice.lines["Patient"][0])
+    assert fhir.post(f"/admin/ehr/review/{item['id']}", json={"member": member}).status_code == 200
+    found = fhir.get(
+        f"/fhir/Condition?{member.replace('Patient/', 'patient=')}"
+        "&_revinclude=Provenance:target&_count=200"
+    ).get_json()
+    types = {e["resource"]["resourceType"] for e in found["entry"]}
+    assert types == {"Condition", "Provenance"}
+    provenance = next(e for e in found["entry"] if e["resource"]["resourceType"] == "Provenance")
+    assert provenance["search"]["mode"] == "include"
+
+
+@pytest.fixture
+def engine_for_app(app: Flask) -> Any:
+    """Store a member Patient for an EHR Patient in the app's database; its reference."""
+    from gateway.store.repository import Repository
+    from tests.integration.ehr.conftest import member_patient
+
+    def seed(ehr: dict[str, Any]) -> str:
+        member = member_patient(ehr, "R1")
+        with app.extensions["gateway"].engine.begin() as conn:
+            Repository(conn).upsert("Patient", member)
+        return f"Patient/{member['id']}"
+
+    return seed
