@@ -110,9 +110,7 @@ def test_a_job_interrupted_too_often_fails_visibly(engine: Engine) -> None:
     assert "interrupted" in job.error
 
 
-def test_a_failing_handler_marks_the_job_failed_without_exception_text(
-    engine: Engine, tmp_path: pytest.TempPathFactory
-) -> None:
+def test_a_failing_handler_marks_the_job_failed_without_exception_text(engine: Engine) -> None:
     job_id = kick_off(engine, ["/nonexistent/secret-path.ndjson"], SourceInfo("s"))
     job = run_job(engine, job_id)
     assert job is not None
