@@ -69,17 +69,28 @@ def _executemany(conn: Connection, compiled: _Compiled, rows: Sequence[Mapping[s
 def write_index(
     conn: Connection, rid: int, resource_type: str, resource: Mapping[str, Any]
 ) -> None:
-    """Replace the index rows of resource ``rid`` with those extracted from ``resource``."""
-    write_index_many(conn, [(rid, resource_type, resource)])
+    """Replace the index rows of resource ``rid`` with those extracted from ``resource``.
+
+    Version 1 is a resource the repository has just inserted under a new ``rid``: it has no
+    index rows yet, so the deletes are skipped (they are most of a create's index cost).
+    """
+    fresh = (resource.get("meta") or {}).get("versionId") == "1"
+    write_index_many(conn, [(rid, resource_type, resource)], fresh=fresh)
 
 
-def write_index_many(conn: Connection, items: Sequence[tuple[int, str, Mapping[str, Any]]]) -> None:
-    """Replace the index rows of many resources with batched statements (bulk loads)."""
+def write_index_many(
+    conn: Connection, items: Sequence[tuple[int, str, Mapping[str, Any]]], fresh: bool = False
+) -> None:
+    """Replace the index rows of many resources with batched statements (bulk loads).
+
+    ``fresh``: the rids are new and have no rows yet (no deletes needed).
+    """
     if not items:
         return
     extracted = [(rid, rtype, extract(rtype, body)) for rid, rtype, body in items]
     with _pipelined(conn):
-        delete_index_many(conn, [rid for rid, _t, _r in items])
+        if not fresh:
+            delete_index_many(conn, [rid for rid, _t, _r in items])
         _write(conn, extracted)
 
 
