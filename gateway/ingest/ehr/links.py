@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from gateway.ingest.ehr.matching import MATCHED, REVIEW, MatchResult
 from gateway.ingest.ehr.tables import ehr_patient_link, ehr_source_link, ehr_staged
+from gateway.store.records import as_utc
 from mappings.ids import resource_id
 
 REJECTED = "rejected"
@@ -170,7 +171,6 @@ def add_sources(conn: Connection, resources: list[tuple[str, str]], source: str)
 
 
 def _link(row: Mapping[Any, Any]) -> PatientLink:
-    created = row["created"]
     return PatientLink(
         id=row["id"],
         source=row["source"],
@@ -179,5 +179,5 @@ def _link(row: Mapping[Any, Any]) -> PatientLink:
         member_id=row["member_id"],
         rule=row["rule"],
         candidates=tuple(orjson.loads(row["candidates"])),
-        created=created if isinstance(created, datetime) else datetime.fromisoformat(created),
+        created=as_utc(row["created"]),
     )
