@@ -203,7 +203,8 @@ def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> str:
     """The printed table."""
     lines = [
         f"read-by-id, gunicorn sync x{args.workers}, wrk -t{args.threads} -c{args.connections}, "
-        f"{args.rounds} x {args.seconds}s interleaved (medians)",
+        f"{args.rounds} x {args.seconds}s interleaved (medians); "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
         f"{'backend':<11}{'target':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'failed':>8}",
     ]
     for backend, res in results.items():
