@@ -15,9 +15,12 @@ import time
 from pathlib import Path
 
 from flask.testing import FlaskClient
+from sqlalchemy.engine import Engine
 
 from auth.clients import mint_token
+from auth.tokens import verify
 from gateway import create_app
+from gateway.audit import record
 from gateway.store.migrate import upgrade
 
 TARGET = 1.25
@@ -28,8 +31,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--database-url", help="default: a fresh SQLite file")
-    p.add_argument("--requests", type=int, default=2000, help="requests per round")
-    p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--requests", type=int, default=200, help="requests per round")
+    p.add_argument("--rounds", type=int, default=31)
     return p.parse_args(argv)
 
 
@@ -41,6 +44,17 @@ def timed(client: FlaskClient, url: str, headers: dict[str, str], n: int) -> flo
         if response.status_code != 200:
             raise SystemExit(f"unexpected {response.status_code} for {url}")
     return (time.perf_counter() - start) / n
+
+
+def audit_cost(engine: Engine, token: str, n: int) -> float:
+    """Mean seconds to append and commit one audit row, as a FHIR read would."""
+    with engine.connect() as conn:
+        ctx = verify(conn, f"Bearer {token}", BASE)
+        conn.commit()
+        start = time.perf_counter()
+        for _ in range(n):
+            record(conn, ctx, "read", "Practitioner", ["bench-1"], "success")
+        return (time.perf_counter() - start) / n
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,11 +83,18 @@ def main(argv: list[str] | None = None) -> int:
         anonymous.append(timed(client, target, {}, args.requests))
         authenticated.append(timed(client, target, auth, args.requests))
     anon, authd = statistics.median(anonymous), statistics.median(authenticated)
-    ratio = authd / anon
+    # Adjacent rounds share the machine's load, so the median of per-pair ratios is the
+    # figure least moved by other work on a shared host.
+    ratio = statistics.median(b / a for a, b in zip(anonymous, authenticated, strict=True))
     print(f"database: {engine.dialect.name}")
-    print(f"anonymous read:     {anon * 1e6:8.1f} us/request (median of {args.rounds} rounds)")
+    print(
+        f"anonymous read:     {anon * 1e6:8.1f} us/request"
+        f" (median of {args.rounds} rounds of {args.requests})"
+    )
     print(f"authenticated read: {authd * 1e6:8.1f} us/request")
-    print(f"ratio: {ratio:.3f} (target <= {TARGET})")
+    print(f"ratio: {ratio:.3f} (median of per-round ratios; target <= {TARGET})")
+    cost = audit_cost(engine, token, args.requests)
+    print(f"audit.record + commit: {cost * 1e6:8.1f} us/row (what wiring the audit log adds)")
     engine.dispose()
     if not args.database_url:
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)

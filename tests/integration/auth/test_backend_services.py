@@ -167,3 +167,34 @@ def test_confidential_asymmetric_app_exchanges_a_code(
     )
     assert response.status_code == 200, response.data
     assert response.get_json()["patient"] == "pat-a"
+
+
+def test_keys_by_jwks_uri(
+    make_app: Any, keys: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app: Flask = make_app()
+    with app.extensions["gateway"].engine.begin() as conn:
+        register_client(
+            conn,
+            "bulk-client",
+            "backend",
+            jwks_uri="https://client.example/jwks.json",
+            scope="system/*.rs",
+        )
+    fetched: list[str] = []
+
+    class Reply:
+        def raise_for_status(self) -> None:
+            return None
+
+        def json(self) -> dict[str, Any]:
+            return {"keys": [keys["RS384"].as_dict(private=False)]}
+
+    def fake_get(url: str, timeout: float) -> Reply:
+        fetched.append(url)
+        return Reply()
+
+    monkeypatch.setattr("auth.grants.requests.get", fake_get)
+    response = request_token(app, assertion(keys["RS384"], "RS384"))
+    assert response.status_code == 200, response.data
+    assert fetched == ["https://client.example/jwks.json"]
