@@ -17,14 +17,15 @@ LIMITS_DOC = (
 )
 
 
-def _advertised(sp: SearchParam) -> bool:
-    return sp.supported
+def _advertised(sp: SearchParam, resource_type: str) -> bool:
+    """Supported types, and composites on the resource itself (see parse._composite)."""
+    return sp.supported or (sp.type == "composite" and sp.expression == resource_type)
 
 
 @cache
 def searchable_types() -> list[str]:
     """Every resource type with at least one supported search parameter."""
-    return [t for t in resource_types() if any(_advertised(p) for p in params_for(t).values())]
+    return [t for t in resource_types() if any(_advertised(p, t) for p in params_for(t).values())]
 
 
 @cache
@@ -40,7 +41,7 @@ def _revincludes() -> dict[str, list[str]]:
 
 def search_capability(resource_type: str) -> dict[str, Any]:
     """searchParam, searchInclude and searchRevInclude entries for one resource type."""
-    params = [p for p in params_for(resource_type).values() if _advertised(p)]
+    params = [p for p in params_for(resource_type).values() if _advertised(p, resource_type)]
     entries = [
         {
             "name": p.code,

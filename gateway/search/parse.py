@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from gateway.errors import InvalidSearch
 from gateway.search import terms
-from gateway.search.registry import SearchParam, param
+from gateway.search.registry import SearchParam, param, params_for
 from gateway.search.terms import Term, split_escaped
 
 # Modifiers the compiler implements, per parameter type (anything else is a 400).
@@ -44,6 +44,8 @@ class Criterion:
     missing: bool | None = None
     chain_criteria: tuple[Criterion, ...] = ()
     has: tuple[str, SearchParam] | None = None
+    # A composite: OR-ed alternatives, each the AND of one criterion per component.
+    parts: tuple[tuple[Criterion, ...], ...] = ()
 
     @property
     def chain(self) -> Criterion | None:
@@ -74,6 +76,8 @@ def criterion(rtype: str, key: str, raw: str, pc: ParseContext, depth: int = 0) 
     sp = param(rtype, code)
     if sp is None:
         raise UnknownParameter(key)
+    if sp.type == "composite" and sp.expression == rtype and not rest:
+        return _composite(rtype, key, sp, modifier, raw, pc)
     if not sp.supported:
         raise InvalidSearch(f"parameter {code} ({sp.type}) is not supported", expression=[key])
     if rest:
@@ -127,6 +131,43 @@ def _typed(kind: str, modifier: str | None, text: str, pc: ParseContext) -> Term
             return terms.token_term(text)
         return terms.reference_term(text, pc.base_url)
     return terms.text_term(text)
+
+
+def _component(rtype: str, definition: str) -> SearchParam | None:
+    """The parameter a composite component names (by URL, else by the URL's code part)."""
+    for candidate in params_for(rtype).values():
+        if candidate.url == definition:
+            return candidate
+    tail = definition.rsplit("/", 1)[-1]
+    return param(rtype, tail.split("-", 1)[1]) if "-" in tail else None
+
+
+def _composite(
+    rtype: str, key: str, sp: SearchParam, modifier: str, raw: str, pc: ParseContext
+) -> Criterion:
+    """A composite on the resource itself (one value per component, so pairs are exact).
+
+    Composites over repeating elements (``Observation.component``) need per-element pairing
+    and are refused rather than answered loosely.
+    """
+    components = [_component(rtype, c["definition"]) for c in sp.components]
+    if modifier or not components or any(c is None or not c.supported for c in components):
+        raise InvalidSearch(f"parameter {sp.code} is not supported", expression=[key])
+    alternatives = []
+    for value in _or(raw):
+        pieces = value.split("$")
+        if len(pieces) != len(components):
+            raise InvalidSearch(
+                f"{key} needs {len(components)} values joined by $", expression=[key]
+            )
+        alternatives.append(
+            tuple(
+                _leaf(rtype, key, comp, None, piece, pc)
+                for comp, piece in zip(components, pieces, strict=True)
+                if comp is not None
+            )
+        )
+    return Criterion(rtype, key, sp, parts=tuple(alternatives))
 
 
 def _chain(

@@ -37,6 +37,18 @@ def criterion_clause(
     A driving criterion is ``rid IN (index rows)`` (the database starts from it); the others
     are correlated EXISTS probes by ``rid``, so an unselective range is never materialised.
     """
+    if c.parts:
+        return or_(
+            *(
+                and_(
+                    *(
+                        criterion_clause(p, res, restrict, driving, _part(key, a, b))
+                        for b, p in enumerate(alternative)
+                    )
+                )
+                for a, alternative in enumerate(c.parts)
+            )
+        )
     if c.has is not None:
         return _has(c, res, restrict, key)
     if c.chain is not None:
@@ -73,6 +85,10 @@ def _any_value(c: Criterion, key: str | None) -> ColumnElement[bool]:
     )
 
 
+def _part(key: str | None, a: int, b: int) -> str | None:
+    return None if key is None else f"{key}p{a}_{b}"
+
+
 def _inner(key: str | None, k: int) -> str | None:
     return None if key is None else f"{key}h{k}"
 
@@ -86,7 +102,10 @@ def criterion_values(c: Criterion, key: str) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for k, inner in enumerate(c.chain_criteria):
         found.update(criterion_values(inner, f"{key}h{k}"))
-    if c.missing is not None or c.chain_criteria:
+    for a, alternative in enumerate(c.parts):
+        for b, part in enumerate(alternative):
+            found.update(criterion_values(part, f"{key}p{a}_{b}"))
+    if c.missing is not None or c.chain_criteria or c.parts:
         return found
     for j, term in enumerate(c.values):
         prefix = f"{key}v{j}_"
@@ -173,6 +192,8 @@ def rank(c: Criterion) -> int:
         return 9
     if c.param.code == "_id" or (c.param.type == "reference" and c.chain is None):
         return 0
+    if c.parts:
+        return 1
     return {"token": 1, "string": 2}.get(c.param.type, 3 if c.chain is not None else 5)
 
 

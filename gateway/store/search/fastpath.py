@@ -58,6 +58,7 @@ def shape(criteria: Sequence[Criterion]) -> tuple[Any, ...]:
             tuple(map(_term_shape, c.values)),
             c.has[0] if c.has else None,
             shape(c.chain_criteria),
+            tuple(shape(alternative) for alternative in c.parts),
         )
         for c in criteria
     )

@@ -29,7 +29,13 @@ pytestmark = pytest.mark.integration
         ("Patient", [("_has:Observation:nope:status", "final")], "_has:Observation:nope:status"),
         ("Patient", [("gender.name", "x")], "gender.name"),
         ("Patient", [("_page", "not-a-token")], "_page"),
-        ("Observation", [("code-value-quantity", "x$1")], "code-value-quantity"),
+        (
+            "Observation",
+            [("component-code-value-quantity", "x$1")],
+            "component-code-value-quantity",
+        ),
+        ("Observation", [("code-value-quantity", "x")], "code-value-quantity"),
+        ("Observation", [("code-value-quantity", "x$abc")], "code-value-quantity"),
     ],
 )
 def test_bad_search_is_400_naming_the_parameter(

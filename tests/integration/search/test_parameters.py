@@ -136,6 +136,21 @@ CASES: list[tuple[str, str, list[tuple[str, str]], set[str]]] = [
         [("url:above", "http://example.org/fhir/Questionnaire/gad-7/extra")],
         {"q-2"},
     ),
+    # composite on the resource itself: both components must hold
+    (
+        "composite",
+        "Observation",
+        [("code-value-quantity", "http://loinc.org|8302-2$gt170")],
+        {"obs-1"},
+    ),
+    ("composite-value-fails", "Observation", [("code-value-quantity", "8302-2$lt170")], set()),
+    ("composite-pair-mismatch", "Observation", [("code-value-quantity", "29463-7$172")], set()),
+    (
+        "composite-or",
+        "Observation",
+        [("code-value-quantity", "8302-2$172,29463-7$ge80")],
+        {"obs-1", "obs-2"},
+    ),
     # _id, _lastUpdated, chains, reverse chains
     ("id", "Patient", [("_id", "pat-ann,pat-cy")], {"pat-ann", "pat-cy"}),
     (
