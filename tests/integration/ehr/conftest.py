@@ -69,7 +69,7 @@ def member_patient(ehr: dict[str, Any], member_number: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def synthea_slice(tmp_path_factory: pytest.TempPathFactory) -> Slice:
-    """Patients 2-4 of the export (3 is left unknown) with up to 25 lines per clinical file."""
+    """Patients 2-4 of the export (3 is left unknown) with up to 15 lines per clinical file."""
     out = tmp_path_factory.mktemp("synthea-slice")
     patients = _read("Patient")[1:4]
     ids = {p["id"] for p in patients}
@@ -82,7 +82,7 @@ def synthea_slice(tmp_path_factory: pytest.TempPathFactory) -> Slice:
             for r in _read(name)
             if (r.get("subject") or r.get("patient") or {}).get("reference", "")[8:] in ids
         ]
-        lines[name] = mine[:25]
+        lines[name] = mine[:15]
     for name, rows in lines.items():
         text = "".join(json.dumps(r) + "\n" for r in rows)
         (out / f"{name}.000.ndjson").write_text(text)
