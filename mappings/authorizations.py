@@ -23,8 +23,9 @@ from mappings.fhir_values import (
     ref,
 )
 from mappings.ids import resource_id
-from mappings.members import coverage_id, patient_id, payer_id
+from mappings.members import coverage_id, patient_id
 from mappings.models import FHIRAbstractModel, build
+from mappings.payer import payer_id
 
 MAPPING_VERSION = "authorizations-1"
 PRIOR_AUTH_PROFILE = f"{PDEX}/pdex-priorauthorization|2.0.0"

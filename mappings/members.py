@@ -12,10 +12,7 @@ from mappings.fhir_values import (
     C4BB_CS,
     JSON,
     MEMBER_ID_SYSTEM,
-    NAIC_SYSTEM,
-    PAYER_ID_SYSTEM,
     THO,
-    TIN_SYSTEM,
     UNIQUE_MEMBER_ID_SYSTEM,
     US_CORE,
     V2_0203,
@@ -26,14 +23,14 @@ from mappings.fhir_values import (
     ref,
 )
 from mappings.ids import resource_id
-from mappings.member_records import MemberRecord, PayerRecord
+from mappings.member_records import MemberRecord
 from mappings.models import FHIRAbstractModel, build
+from mappings.payer import payer_id
 
 MAPPING_VERSION = "members-1"
 PATIENT_PROFILES = (f"{US_CORE}/us-core-patient", f"{C4BB}/C4BB-Patient|2.0.0")
 COVERAGE_PROFILES = (f"{US_CORE}/us-core-coverage", f"{C4BB}/C4BB-Coverage|2.0.0")
 RELATED_PERSON_PROFILES = (f"{US_CORE}/us-core-relatedperson", f"{C4BB}/C4BB-RelatedPerson|2.0.0")
-PAYER_PROFILES = (f"{US_CORE}/us-core-organization", f"{C4BB}/C4BB-Organization|2.0.0")
 OMB = "urn:oid:2.16.840.1.113883.6.238"
 OMB_DISPLAY = {
     "1002-5": "American Indian or Alaska Native",
@@ -59,11 +56,6 @@ RELATIONSHIP_ROLE = {"spouse": "SPS", "child": "PRN", "other": "FAMMEMB", "commo
 def patient_id(member_id: str) -> str:
     """The Patient id of a member (opaque: never the member number)."""
     return resource_id("member", member_id)
-
-
-def payer_id(payer_key: str) -> str:
-    """The payer Organization id."""
-    return resource_id("organization", payer_key)
 
 
 def coverage_id(coverage_key: str) -> str:
@@ -158,46 +150,6 @@ def to_related_person(record: MemberRecord) -> FHIRAbstractModel | None:
     """The subscriber of a dependent as a RelatedPerson (US Core + CARIN)."""
     data = related_person_json(record)
     return build("RelatedPerson", data) if data else None
-
-
-def payer_json(payer: PayerRecord) -> JSON:
-    """The payer Organization as FHIR JSON."""
-    return {
-        "id": payer_id(payer.key),
-        "meta": meta(*PAYER_PROFILES),
-        "identifier": [
-            {"type": concept(V2_0203, "TAX"), "system": TIN_SYSTEM, "value": payer.tin},
-            {
-                "type": concept(f"{C4BB_CS}/C4BBIdentifierType", "payerid"),
-                "system": PAYER_ID_SYSTEM,
-                "value": payer.key,
-            },
-            {
-                "type": concept(f"{C4BB_CS}/C4BBIdentifierType", "naiccode"),
-                "system": NAIC_SYSTEM,
-                "value": payer.naic,
-            },
-        ],
-        "active": True,
-        "type": [concept(f"{THO}/organization-type", "pay", "Payer")],
-        "name": payer.name,
-        "telecom": [{"system": "phone", "value": payer.phone, "use": "work"}],
-        "address": [
-            {
-                "use": "work",
-                "line": [payer.address_line],
-                "city": payer.city,
-                "state": payer.state,
-                "postalCode": payer.postal_code,
-                "country": "US",
-            }
-        ],
-    }
-
-
-def to_payer(payer: PayerRecord) -> FHIRAbstractModel:
-    """The payer Organization (US Core + CARIN)."""
-    return build("Organization", payer_json(payer))
 
 
 def _member_identifiers(member_id: str) -> list[JSON]:

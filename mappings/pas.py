@@ -22,8 +22,9 @@ from mappings.fhir_values import (
     ref,
 )
 from mappings.ids import resource_id
-from mappings.members import coverage_id, patient_id, payer_id
+from mappings.members import coverage_id, patient_id
 from mappings.models import FHIRAbstractModel, build
+from mappings.payer import payer_id
 
 X12_1365 = "https://codesystem.x12.org/005010/1365"
 X12_1338 = "https://codesystem.x12.org/005010/1338"

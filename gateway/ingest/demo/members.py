@@ -25,50 +25,15 @@ from gateway.ingest.demo.claims import claims_for
 from gateway.ingest.demo.pool import ProviderPool
 
 SYNTHEA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
-COLUMNS = (
-    "member_id",
-    "subscriber_id",
-    "relationship",
-    "given",
-    "family",
-    "birth_date",
-    "gender",
-    "deceased_date",
-    "phone",
-    "email",
-    "address_line",
-    "city",
-    "state",
-    "postal_code",
-    "address_since",
-    "race",
-    "ethnicity",
-    "birth_sex",
-    "tribal_affiliation",
-    "language",
-    "previous_family",
-    "subscriber_given",
-    "subscriber_family",
-    "coverage_key",
-    "coverage_status",
-    "coverage_start",
-    "coverage_end",
-    "plan_key",
-    "plan_name",
-    "line_of_business",
-    "group_id",
-    "group_name",
-    "pcp_npi",
-    "payer_key",
-    "payer_name",
-    "payer_naic",
-    "payer_tin",
-    "payer_phone",
-    "payer_address_line",
-    "payer_city",
-    "payer_state",
-    "payer_postal_code",
-)
+_COLUMN_NAMES = """
+member_id subscriber_id relationship given family birth_date gender deceased_date phone
+email address_line city state postal_code address_since race ethnicity birth_sex
+tribal_affiliation language previous_family subscriber_given subscriber_family
+coverage_key coverage_status coverage_start coverage_end plan_key plan_name
+line_of_business group_id group_name pcp_npi payer_key payer_name payer_naic payer_tin
+payer_phone payer_address_line payer_city payer_state payer_postal_code
+"""
+COLUMNS = tuple(_COLUMN_NAMES.split())
 # Documented in docs/feeds/members.md.
 LOGIN_MEMBERS = ("DEMO-0001", "DEMO-0002")
 REPRESENTATIVE = "DEMO-0003"  # subscriber parent of DEMO-0004 and DEMO-0005

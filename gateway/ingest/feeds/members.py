@@ -20,7 +20,7 @@ from marshmallow import (
 )
 
 from gateway.ingest.feeds.kind import FeedKind, MappedResources
-from mappings import members
+from mappings import members, payer
 from mappings.fhir_values import JSON
 from mappings.member_records import MemberRecord, PayerRecord
 
@@ -153,7 +153,7 @@ class MemberSchema(Schema):
 
 def member_payer_json(record: MemberRecord) -> JSON:
     """The payer Organization named on a member row."""
-    return members.payer_json(record.payer)
+    return payer.payer_json(record.payer)
 
 
 KINDS = (

@@ -6,9 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from mappings import authorizations, care, claims, members, pas
-from mappings.authorization_records import AuthorizationRecord
-from mappings.care_records import ActivityRecord, CareProgramRecord, GoalRecord, TeamMemberRecord
+from mappings import authorizations, care, claims, members, pas, payer
 from mappings.claim_records import (
     ClaimLineRecord,
     ClaimRecord,
@@ -20,6 +18,7 @@ from mappings.claim_records import (
     TransportRecord,
 )
 from mappings.member_records import MemberRecord, PayerRecord
+from tests.unit.mappings.samples_programs import APPROVED_AUTH, DENIED_AUTH, PENDED_AUTH, PROGRAM
 
 PAYER = PayerRecord(
     "demo-payer",
@@ -216,99 +215,13 @@ ORAL = replace(
 )
 
 
-APPROVED_AUTH = AuthorizationRecord(
-    auth_number="DEMO-0003-PA01",
-    member_id="DEMO-0003",
-    coverage_key="DEMO-0003-plan-hmo",
-    payer_key="demo-payer",
-    payer_name="Demo Health Plan",
-    status="approved",
-    claim_type="professional",
-    service_type="1",
-    code_system="cpt",
-    code="97110",
-    level_of_service="E",
-    request_date="2024-01-02",
-    decision_date="2024-01-04",
-    start_date="2024-01-05",
-    end_date="2024-04-04",
-    requested_quantity=12.0,
-    approved_quantity=12.0,
-    used_quantity=4.0,
-    requested_amount=1140.0,
-    approved_amount=1140.0,
-    requesting_npi="1234567893",
-    servicing_npi="1245319599",
-    requesting_organization_npi="1356448619",
-    diagnosis="M54.50",
-    previous_auth_number="DEMO-0003-PA00",
-    facility_location_key="harbor-clinic",
-)
-DENIED_AUTH = replace(
-    APPROVED_AUTH,
-    auth_number="DEMO-0003-PA02",
-    status="denied",
-    approved_quantity=0.0,
-    used_quantity=0.0,
-    approved_amount=0.0,
-    denial_reason="197",
-    review_reason="AA",
-    previous_auth_number=None,
-    facility_location_key=None,
-)
-PENDED_AUTH = replace(
-    APPROVED_AUTH,
-    auth_number="DEMO-0003-PA03",
-    status="pended",
-    decision_date=None,
-    approved_quantity=0.0,
-    used_quantity=0.0,
-    approved_amount=0.0,
-    previous_auth_number=None,
-)
-
-PROGRAM = CareProgramRecord(
-    program_id="DEMO-0003-CM01",
-    member_id="DEMO-0003",
-    program_type="disease_management",
-    condition_text="Type 2 diabetes",
-    status="active",
-    start_date="2024-01-01",
-    end_date=None,
-    risk_tier="high",
-    goals=(
-        GoalRecord(
-            "G1",
-            "698360004",
-            "Diabetes self-management plan agreed",
-            "active",
-            "2024-01-01",
-            "2024-12-31",
-        ),
-    ),
-    activities=(
-        ActivityRecord(
-            "assessment",
-            "44249-1",
-            "PHQ-9 quick depression assessment panel",
-            "completed",
-            "2024-01-08",
-            "score 7",
-        ),
-        ActivityRecord(
-            "intervention", "385804009", "Diabetic care education", "in-progress", "2024-01-15"
-        ),
-    ),
-    team=(TeamMemberRecord("1234567893", "768730001", "Case manager"),),
-)
-
 # name -> (builder of FHIR JSON, record)
 SAMPLES: dict[str, tuple[Callable[[Any], dict[str, Any] | None], Any]] = {
     "patient-subscriber": (members.patient_json, SUBSCRIBER),
     "patient-dependent": (members.patient_json, DEPENDENT),
     "coverage-dependent": (members.coverage_json, DEPENDENT),
     "related-person": (members.related_person_json, DEPENDENT),
-    "payer-organization": (members.payer_json, PAYER),
+    "payer-organization": (payer.payer_json, PAYER),
     "eob-professional": (claims.explanation_of_benefit_json, PROFESSIONAL),
     "eob-professional-denied-appeal": (claims.explanation_of_benefit_json, DENIED),
     "eob-professional-ambulance": (claims.explanation_of_benefit_json, AMBULANCE),
