@@ -122,7 +122,7 @@ def client(app: Flask) -> FlaskClient:
 def system_token(app: Flask) -> str | None:
     """A bearer token with full ``system/*.cruds`` access for tests of non-auth behaviour.
 
-    Minted for a registered backend test client, exactly as the token endpoint stores one.
+    Minted directly into the token table (hash only), exactly as the token endpoint stores one.
     """
     from auth.clients import mint_token
 
