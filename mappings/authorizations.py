@@ -105,46 +105,45 @@ def _diagnosis(code: str) -> JSON:
     }
 
 
-def _item(auth: AuthorizationRecord) -> JSON:
-    system = CPT if auth.code_system == "cpt" else HCPCS_SYSTEM
+def decision_extensions(auth: AuthorizationRecord) -> list[JSON]:
+    """The PAS item extensions of a decision (shared by the PDex EOB and the PAS response)."""
     servicing = ref("Practitioner", resource_id("practitioner", auth.servicing_npi))
-    extensions: list[JSON] = [
-        {
-            "url": f"{PAS}/extension-itemTraceNumber",
-            "valueIdentifier": {"system": AUTHORIZATION_SYSTEM, "value": f"{auth.auth_number}-1"},
-        },
+    trace = {"system": AUTHORIZATION_SYSTEM, "value": f"{auth.auth_number}-1"}
+    out: list[JSON] = [
+        {"url": f"{PAS}/extension-itemTraceNumber", "valueIdentifier": trace},
         {"url": f"{PAS}/extension-administrationReferenceNumber", "valueString": auth.auth_number},
-        {
-            "url": f"{PAS}/extension-itemAuthorizedProvider",
-            "extension": [{"url": "provider", "valueReference": servicing}],
-        },
     ]
     if auth.decision_date:
-        extensions.append(
+        out.append(
             {"url": f"{PAS}/extension-itemPreAuthIssueDate", "valueDate": auth.decision_date}
         )
     if auth.status in ("approved", "partial"):
-        extensions += [
+        detail = [{"url": "quantity", "valueQuantity": {"value": auth.approved_quantity}}]
+        out += [
             {
                 "url": f"{PAS}/extension-itemPreAuthPeriod",
                 "valuePeriod": period(auth.start_date, auth.end_date),
             },
             {
-                "url": f"{PAS}/extension-itemAuthorizedDetail",
-                "extension": [
-                    {"url": "quantity", "valueQuantity": {"value": auth.approved_quantity}}
-                ],
+                "url": f"{PAS}/extension-itemAuthorizedProvider",
+                "extension": [{"url": "provider", "valueReference": servicing}],
             },
+            {"url": f"{PAS}/extension-itemAuthorizedDetail", "extension": detail},
         ]
     if auth.previous_auth_number:
-        extensions.append(
+        out.append(
             {
                 "url": f"{PAS}/extension-authorizationNumber",
                 "valueString": auth.previous_auth_number,
             }
         )
+    return out
+
+
+def _item(auth: AuthorizationRecord) -> JSON:
+    system = CPT if auth.code_system == "cpt" else HCPCS_SYSTEM
     return {
-        "extension": extensions,
+        "extension": decision_extensions(auth),
         "sequence": 1,
         "category": concept("https://x12.org/codes/service-type-codes", auth.service_type),
         "productOrService": concept(system, auth.code),

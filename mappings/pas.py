@@ -7,7 +7,7 @@ https://hl7.org/fhir/us/davinci-pas/STU2/StructureDefinition-profile-claimrespon
 from __future__ import annotations
 
 from mappings.authorization_records import AuthorizationRecord
-from mappings.authorizations import HCPCS_SYSTEM, STATUS, X12_306
+from mappings.authorizations import HCPCS_SYSTEM, STATUS, X12_306, decision_extensions
 from mappings.fhir_values import (
     AUTHORIZATION_SYSTEM,
     CPT,
@@ -43,7 +43,8 @@ def pas_claim_response_id(auth_number: str) -> str:
 
 def pas_claim_json(auth: AuthorizationRecord) -> JSON:
     """The authorization request as a PAS Claim (FHIR JSON)."""
-    system = CPT if auth.code_system == "cpt" else HCPCS_SYSTEM
+    requestor = _organization(auth.requesting_organization_npi)
+    scope = {"url": f"{PAS}/extension-careTeamClaimScope", "valueBoolean": True}
     return {
         "id": pas_claim_id(auth.auth_number),
         "meta": meta(f"{PAS}/profile-claim"),
@@ -60,17 +61,11 @@ def pas_claim_json(auth: AuthorizationRecord) -> JSON:
         "patient": ref("Patient", patient_id(auth.member_id)),
         "created": auth.request_date,
         "insurer": ref("Organization", payer_id(auth.payer_key), auth.payer_name),
-        "provider": _organization(auth.requesting_organization_npi),
+        "provider": requestor,
         "priority": concept(
             f"{THO}/processpriority", "stat" if auth.level_of_service == "U" else "normal"
         ),
-        "careTeam": [
-            {
-                "extension": [{"url": f"{PAS}/extension-careTeamClaimScope", "valueBoolean": True}],
-                "sequence": 1,
-                "provider": _organization(auth.requesting_organization_npi),
-            }
-        ],
+        "careTeam": [{"extension": [scope], "sequence": 1, "provider": requestor}],
         "diagnosis": [
             {"sequence": 1, "diagnosisCodeableConcept": concept(ICD10_CM, auth.diagnosis)}
         ],
@@ -81,38 +76,37 @@ def pas_claim_json(auth: AuthorizationRecord) -> JSON:
                 "coverage": ref("Coverage", coverage_id(auth.coverage_key)),
             }
         ],
-        "item": [
-            {
-                "extension": [
-                    {
-                        "url": f"{PAS}/extension-itemTraceNumber",
-                        "valueIdentifier": {
-                            "system": AUTHORIZATION_SYSTEM,
-                            "value": f"{auth.auth_number}-1",
-                        },
-                    },
-                    {
-                        "url": f"{PAS}/extension-administrationReferenceNumber",
-                        "valueString": auth.auth_number,
-                    },
-                    *_previous(auth),
-                    {
-                        "url": f"{PAS}/extension-certificationType",
-                        "valueCodeableConcept": concept(
-                            X12_1322, "3" if auth.status == "cancelled" else "I"
-                        ),
-                    },
-                ],
-                "sequence": 1,
-                "careTeamSequence": [1],
-                "diagnosisSequence": [1],
-                "category": concept(X12_1365, auth.service_type),
-                "productOrService": concept(system, auth.code),
-                "servicedPeriod": period(auth.start_date, auth.end_date),
-                "quantity": {"value": auth.requested_quantity},
-            }
-        ],
+        "item": [_requested_item(auth)],
     }
+
+
+def _requested_item(auth: AuthorizationRecord) -> JSON:
+    """The requested service, with its trace and certification type."""
+    system = CPT if auth.code_system == "cpt" else HCPCS_SYSTEM
+    certification = concept(X12_1322, "3" if auth.status == "cancelled" else "I")
+    return {
+        "extension": [
+            _trace_number(auth),
+            {
+                "url": f"{PAS}/extension-administrationReferenceNumber",
+                "valueString": auth.auth_number,
+            },
+            *_previous(auth),
+            {"url": f"{PAS}/extension-certificationType", "valueCodeableConcept": certification},
+        ],
+        "sequence": 1,
+        "careTeamSequence": [1],
+        "diagnosisSequence": [1],
+        "category": concept(X12_1365, auth.service_type),
+        "productOrService": concept(system, auth.code),
+        "servicedPeriod": period(auth.start_date, auth.end_date),
+        "quantity": {"value": auth.requested_quantity},
+    }
+
+
+def _trace_number(auth: AuthorizationRecord) -> JSON:
+    value = {"system": AUTHORIZATION_SYSTEM, "value": f"{auth.auth_number}-1"}
+    return {"url": f"{PAS}/extension-itemTraceNumber", "valueIdentifier": value}
 
 
 def to_pas_claim(auth: AuthorizationRecord) -> FHIRAbstractModel:
@@ -166,43 +160,11 @@ def _practitioner(npi: str) -> JSON:
 
 
 def _decision_extensions(auth: AuthorizationRecord) -> list[JSON]:
-    out: list[JSON] = [
-        {
-            "url": f"{PAS}/extension-itemTraceNumber",
-            "valueIdentifier": {"system": AUTHORIZATION_SYSTEM, "value": f"{auth.auth_number}-1"},
-        },
-        {
-            "url": f"{PAS}/extension-itemRequestedServiceDate",
-            "valuePeriod": period(auth.start_date, auth.end_date),
-        },
+    requested = period(auth.start_date, auth.end_date)
+    return [
+        *decision_extensions(auth),
+        {"url": f"{PAS}/extension-itemRequestedServiceDate", "valuePeriod": requested},
     ]
-    if auth.decision_date:
-        out.append(
-            {"url": f"{PAS}/extension-itemPreAuthIssueDate", "valueDate": auth.decision_date}
-        )
-    if auth.status in ("approved", "partial"):
-        out += [
-            {
-                "url": f"{PAS}/extension-itemPreAuthPeriod",
-                "valuePeriod": period(auth.start_date, auth.end_date),
-            },
-            {
-                "url": f"{PAS}/extension-itemAuthorizedProvider",
-                "extension": [
-                    {"url": "provider", "valueReference": _practitioner(auth.servicing_npi)}
-                ],
-            },
-            {
-                "url": f"{PAS}/extension-itemAuthorizedDetail",
-                "extension": [
-                    {"url": "quantity", "valueQuantity": {"value": auth.approved_quantity}}
-                ],
-            },
-        ]
-    out.append(
-        {"url": f"{PAS}/extension-administrationReferenceNumber", "valueString": auth.auth_number}
-    )
-    return out + _previous(auth)
 
 
 def _previous(auth: AuthorizationRecord) -> list[JSON]:
