@@ -68,6 +68,39 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
 }
 
 
+# Plain-language names of the data types members see most; other types show their FHIR name.
+TYPE_NAMES: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "Patient": "Your demographics",
+        "Coverage": "Your coverage and plan",
+        "ExplanationOfBenefit": "Your claims (explanations of benefit)",
+        "Observation": "Test results and measurements",
+        "Condition": "Conditions and diagnoses",
+        "MedicationRequest": "Prescriptions",
+        "MedicationDispense": "Filled prescriptions",
+        "Procedure": "Procedures",
+        "Immunization": "Immunizations",
+        "AllergyIntolerance": "Allergies",
+        "Encounter": "Visits",
+        "AuditEvent": "The access log",
+    },
+    "es": {
+        "Patient": "Sus datos personales",
+        "Coverage": "Su cobertura y plan",
+        "ExplanationOfBenefit": "Sus reclamaciones (explicaciones de beneficios)",
+        "Observation": "Resultados de pruebas y mediciones",
+        "Condition": "Afecciones y diagnósticos",
+        "MedicationRequest": "Recetas",
+        "MedicationDispense": "Recetas surtidas",
+        "Procedure": "Procedimientos",
+        "Immunization": "Vacunas",
+        "AllergyIntolerance": "Alergias",
+        "Encounter": "Consultas",
+        "AuditEvent": "El registro de accesos",
+    },
+}
+
+
 def choose_language(explicit: str | None, accept_language: list[str]) -> str:
     """The page language: an explicit choice, else the browser's best match, else English."""
     if explicit in LANGUAGES:

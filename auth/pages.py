@@ -14,7 +14,7 @@ from flask import Blueprint, abort, redirect, render_template, request, session
 
 from auth import members, records, scopes
 from auth.flask_app import server, transaction
-from auth.i18n import MESSAGES, choose_language
+from auth.i18n import MESSAGES, TYPE_NAMES, choose_language
 from auth.members import Login
 from auth.models import Approval
 
@@ -37,15 +37,26 @@ def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int, d
     lang = _lang()
     session.setdefault("csrf", secrets.token_urlsafe(32))
     html = render_template(
-        template, t=MESSAGES[lang], lang=lang, csrf=session["csrf"], path=request.path, **context
+        template,
+        t=MESSAGES[lang],
+        type_names=TYPE_NAMES[lang],
+        lang=lang,
+        csrf=session["csrf"],
+        path=request.path,
+        **context,
     )
-    headers = {
+    return html, status, page_headers(lang)
+
+
+def page_headers(lang: str) -> dict[str, str]:
+    """No caching, no framing, same-origin content only: for every member page."""
+    return {
         "Content-Language": lang,
         "Cache-Control": "no-store",
         "X-Frame-Options": "DENY",
-        "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
+        "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "frame-ancestors 'none'",
     }
-    return html, status, headers
 
 
 def _check_csrf() -> None:

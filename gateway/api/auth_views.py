@@ -14,6 +14,7 @@ from flask import Blueprint, Flask, Response, redirect, render_template, request
 from auth.context import AccessContext
 from auth.i18n import MESSAGES, choose_language
 from auth.members import find_login, patients_of
+from auth.pages import page_headers
 from gateway.api.access import access_context
 from gateway.api.db import connection, gateway_state
 from gateway.audit import record
@@ -82,4 +83,4 @@ def history_page() -> Any:
         rows=rows,
         patients=patients,
     )
-    return Response(html, headers={"Cache-Control": "no-store", "Content-Language": lang})
+    return Response(html, headers=page_headers(lang))

@@ -96,6 +96,7 @@ def test_consent_names_the_app_and_the_types(auth_app: Flask) -> None:
     scope = "launch/patient patient/Observation.rs patient/Coverage.rs"
     page = client.get("/auth/authorize", query_string=authorize_params(scope, challenge))
     assert b"Health Wallet" in page.data
+    assert b"Test results and measurements" in page.data
     assert b'value="Observation" checked' in page.data
     assert b'value="Coverage" checked' in page.data
 
@@ -161,3 +162,4 @@ def test_consent_page_in_spanish(auth_app: Flask) -> None:
     assert b'<html lang="es">' in page.data
     assert b"Permitir" in page.data
     assert b"Todos sus datos" in page.data
+    assert page.headers["X-Frame-Options"] == "DENY"
