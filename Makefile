@@ -55,8 +55,11 @@ validator-setup:
 	elif [ -n "$${CI:-}" ]; then echo "missing $(VALIDATOR): shared/ must sit beside the clone" >&2; exit 1; \
 	else echo "note: $(VALIDATOR) not found; tests that validate will skip"; fi
 
+# --legacy-peer-deps: npm 11 rejects a lock it has just written when an optional peer dependency
+# is unavailable ("Missing: @expo/env@ from lock file"; npm/cli issue 9846, open).
 smart-app:
-	@if [ -f "$(SMART_APP)/package-lock.json" ]; then cd "$(SMART_APP)" && npm ci --no-audit --no-fund; \
+	@if [ -f "$(SMART_APP)/package-lock.json" ]; then \
+	  cd "$(SMART_APP)" && npm ci --no-audit --no-fund --legacy-peer-deps; \
 	else echo "no $(SMART_APP)/package-lock.json: skipping npm ci"; fi
 
 test: setup-dev system-packages validator-setup smart-app lint
