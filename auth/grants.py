@@ -9,7 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 import requests
-from authlib.oauth2.rfc6749 import InvalidRequestError, InvalidScopeError, grants
+from authlib.oauth2.rfc6749 import (
+    InvalidClientError,
+    InvalidRequestError,
+    InvalidScopeError,
+    grants,
+)
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from authlib.oauth2.rfc7636 import CodeChallenge
 from joserfc import jwt
@@ -165,14 +170,15 @@ class PrivateKeyJwt(JWTBearerClientAssertion):
         if client.jwks:
             return KeySet.import_key_set(_loads(client.jwks))
         if client.jwks_uri:
-            response = requests.get(client.jwks_uri, timeout=5)
-            response.raise_for_status()
-            return KeySet.import_key_set(response.json())
+            try:
+                response = requests.get(client.jwks_uri, timeout=5)
+                response.raise_for_status()
+                return KeySet.import_key_set(response.json())
+            except (requests.RequestException, ValueError, JoseError) as exc:
+                raise InvalidClientError(description="the client's JWKS cannot be fetched") from exc
         return KeySet([])
 
     def process_assertion_claims(self, assertion: str, resolve_key: Any) -> Any:
-        from authlib.oauth2.rfc6749 import InvalidClientError
-
         try:
             token = jwt.decode(assertion, resolve_key, algorithms=list(ASSERTION_ALGORITHMS))
         except (JoseError, ValueError) as exc:

@@ -198,3 +198,19 @@ def test_keys_by_jwks_uri(
     response = request_token(app, assertion(keys["RS384"], "RS384"))
     assert response.status_code == 200, response.data
     assert fetched == ["https://client.example/jwks.json"]
+
+
+def test_unreachable_jwks_uri_is_invalid_client(
+    make_app: Any, keys: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import requests
+
+    app: Flask = make_app()
+    with app.extensions["gateway"].engine.begin() as conn:
+        register_client(conn, "bulk-client", "backend", jwks_uri="https://down.example/jwks")
+
+    def fail(url: str, timeout: float) -> None:
+        raise requests.ConnectionError("down")
+
+    monkeypatch.setattr("auth.grants.requests.get", fail)
+    assert_invalid_client(request_token(app, assertion(keys["RS384"], "RS384")))
