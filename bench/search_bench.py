@@ -218,7 +218,7 @@ def _plans(engine: Engine, patients: int) -> None:
         with engine.connect() as conn:
             for statement, parameters in seen:
                 plan = explain(conn, statement, parameters)
-                scan = "SEQ SCAN" if "Seq Scan" in plan else "index only"
+                scan = "SEQ SCAN" if "Seq Scan" in plan else "indexed (no Seq Scan)"
                 print(f"--- {name}: {scan}\n{plan}")
 
 
