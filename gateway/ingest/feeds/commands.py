@@ -23,6 +23,7 @@ def register(subparsers: Any) -> None:
     load = actions.add_parser("load", help="load feed files (or directories of them)")
     load.add_argument("paths", nargs="+", type=Path)
     load.add_argument("--batch", type=int, default=500, help="rows per transaction")
+    load.add_argument("--workers", type=int, default=1, help="processes mapping rows")
     load.set_defaults(func=_load)
     mapped = actions.add_parser("map", help="map feed files to FHIR NDJSON without storing")
     mapped.add_argument("paths", nargs="+", type=Path)
@@ -39,7 +40,13 @@ def _load(args: argparse.Namespace) -> int:
     engine = make_engine(load_settings()["DATABASE_URL"])
     try:
         with tqdm(total=total, unit="row", desc="feeds") as bar:
-            report = load_paths(engine, args.paths, batch_rows=args.batch, progress=bar.update)
+            report = load_paths(
+                engine,
+                args.paths,
+                batch_rows=args.batch,
+                progress=bar.update,
+                workers=args.workers,
+            )
     finally:
         engine.dispose()
     print(summary(report))

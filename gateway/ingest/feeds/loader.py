@@ -11,7 +11,10 @@ from __future__ import annotations
 import csv
 import fnmatch
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -23,11 +26,12 @@ from sqlalchemy.engine import Engine
 
 from gateway.fhir import structure_issues
 from gateway.ingest.feeds.kind import FeedKind
-from gateway.ingest.feeds.registry import feed_kinds
+from gateway.ingest.feeds.registry import feed_kinds, kind_named
 from gateway.store.records import WriteOutcome
 from gateway.store.repository import Repository
 
 BATCH_ROWS = 500
+PREFETCH = 4  # batches prepared ahead by the worker pool (bounds memory)
 STAGES = ("parse", "validate", "map", "fhir", "write")
 Progress = Callable[[int], None]
 
@@ -59,14 +63,17 @@ class LoadReport:
         """Resources written or confirmed unchanged."""
         return self.created + self.updated + self.unchanged
 
+    def merge(self, other: LoadReport) -> None:
+        """Add the counts, errors and stage times of a partial report."""
+        for name in ("created", "updated", "unchanged", "rejected", "rows"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors.extend(other.errors)
+        for stage, value in other.seconds.items():
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + value
+
     def count(self, outcome: WriteOutcome) -> None:
-        """Record one write outcome."""
-        if outcome is WriteOutcome.CREATED:
-            self.created += 1
-        elif outcome is WriteOutcome.UPDATED:
-            self.updated += 1
-        else:
-            self.unchanged += 1
+        """Record one write outcome (``created``, ``updated`` or ``unchanged``)."""
+        setattr(self, outcome.value, getattr(self, outcome.value) + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +84,7 @@ class _Row:
 
 def kind_for(path: Path) -> FeedKind | None:
     """The feed kind whose file pattern matches the file name, if any."""
-    for kind in feed_kinds():
-        if fnmatch.fnmatch(path.name, kind.file_pattern):
-            return kind
-    return None
+    return next((k for k in feed_kinds() if fnmatch.fnmatch(path.name, k.file_pattern)), None)
 
 
 def feed_files(paths: list[Path]) -> list[tuple[Path, FeedKind]]:
@@ -100,12 +104,24 @@ def load_paths(
     *,
     batch_rows: int = BATCH_ROWS,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> LoadReport:
     """Load every feed file under ``paths``; returns one report for all of them."""
     report = LoadReport()
     seen: set[tuple[str, str]] = set()
-    for path, kind in feed_files(paths):
-        load_file(engine, path, kind, report, seen=seen, batch_rows=batch_rows, progress=progress)
+    with ExitStack() as stack:
+        pool = stack.enter_context(ProcessPoolExecutor(workers)) if workers > 1 else None
+        for path, kind in feed_files(paths):
+            load_file(
+                engine,
+                path,
+                kind,
+                report,
+                seen=seen,
+                batch_rows=batch_rows,
+                progress=progress,
+                pool=pool,
+            )
     return report
 
 
@@ -118,24 +134,75 @@ def load_file(
     seen: set[tuple[str, str]] | None = None,
     batch_rows: int = BATCH_ROWS,
     progress: Progress | None = None,
+    pool: Executor | None = None,
 ) -> LoadReport:
-    """Load one feed file into the store, batch by batch, adding to ``report``."""
+    """Load one feed file into the store, batch by batch, adding to ``report``.
+
+    With a process ``pool`` the CPU-bound stages (parse, validate, map, fhir) of the next
+    batches run in worker processes while this process writes the current one.
+    """
     seen = set() if seen is None else seen
-    batch: list[Mapping[str, Any]] = []
-    rows = 0
-    for row in _timed(report, "parse", read_rows(path, kind)):
-        rows += 1
-        batch.extend(_map_row(path, kind, row, report, seen))
-        if rows % batch_rows == 0:
-            _write(engine, kind, batch, report)
-            batch = []
-            if progress:
-                progress(batch_rows)
-    _write(engine, kind, batch, report)
-    if progress and rows % batch_rows:
-        progress(rows % batch_rows)
-    report.rows += rows
+    for part in _prepared(path, kind, batch_rows, pool):
+        report.merge(part.report)
+        fresh = [r for r in part.resources if (r["resourceType"], r["id"]) not in seen]
+        seen.update((r["resourceType"], r["id"]) for r in fresh)
+        _write(engine, kind, fresh, report)
+        if progress:
+            progress(part.report.rows)
     return report
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    resources: list[Mapping[str, Any]]
+    report: LoadReport
+
+
+def _prepared(
+    path: Path, kind: FeedKind, batch_rows: int, pool: Executor | None
+) -> Iterator[_Prepared]:
+    """Batches of checked resources, computed here or (bounded, in order) in the pool."""
+    chunks = _chunks(path, kind, batch_rows)
+    if pool is None:
+        checked: set[tuple[str, str]] = set()  # repeats (the payer) are checked only once
+        for rows, seconds in chunks:
+            yield _prepare(kind, path, rows, seconds, checked)
+        return
+    pending: deque[Future[_Prepared]] = deque()
+    for rows, seconds in chunks:
+        pending.append(pool.submit(_prepare_named, kind.name, path, rows, seconds))
+        if len(pending) > PREFETCH:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def _chunks(path: Path, kind: FeedKind, batch_rows: int) -> Iterator[tuple[list[_Row], float]]:
+    """Rows in batches, each with the time spent parsing them."""
+    rows: list[_Row] = []
+    started = time.perf_counter()
+    for row in read_rows(path, kind):
+        rows.append(row)
+        if len(rows) == batch_rows:
+            yield rows, time.perf_counter() - started
+            rows = []
+            started = time.perf_counter()
+    if rows:
+        yield rows, time.perf_counter() - started
+
+
+def _prepare_named(name: str, path: Path, rows: list[_Row], seconds: float) -> _Prepared:
+    """Worker entry point: the kind travels by name (FeedKind holds functions)."""
+    return _prepare(kind_named(name), path, rows, seconds, set())
+
+
+def _prepare(
+    kind: FeedKind, path: Path, rows: list[_Row], seconds: float, checked: set[tuple[str, str]]
+) -> _Prepared:
+    report = LoadReport(rows=len(rows))
+    report.seconds["parse"] = seconds
+    resources = [r for row in rows for r in _map_row(path, kind, row, report, checked)]
+    return _Prepared(resources, report)
 
 
 def map_row(kind: FeedKind, row: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -218,17 +285,6 @@ def read_rows(path: Path, kind: FeedKind) -> Iterator[_Row]:
                 yield _Row(number, orjson.loads(text))
             except orjson.JSONDecodeError:
                 yield _Row(number, "not a valid JSON object")
-
-
-def _timed(report: LoadReport, stage: str, rows: Iterator[_Row]) -> Iterator[_Row]:
-    """Attribute the time spent producing each row to ``stage``."""
-    while True:
-        started = time.perf_counter()
-        row = next(rows, None)
-        report.seconds[stage] += time.perf_counter() - started
-        if row is None:
-            return
-        yield row
 
 
 def _field_errors(messages: Any, prefix: str = "") -> Iterator[tuple[str, str]]:

@@ -120,6 +120,16 @@ def test_interrupted_load_keeps_whole_batches_and_can_be_rerun(
     assert rerun.created > 0
 
 
+def test_worker_processes_load_the_same_resources(engine: Engine, demo_dir: Path) -> None:
+    report = load_paths(engine, [demo_dir], batch_rows=20, workers=2)
+    assert report.rejected == 0
+    with engine.connect() as conn:
+        stored = conn.execute(select(func.count()).select_from(resource)).scalar_one()
+    assert stored == report.created > 0
+    again = load_paths(engine, [demo_dir], batch_rows=20)
+    assert again.unchanged == report.created
+
+
 def test_cli_load_prints_a_summary(
     database_url: str,
     demo_dir: Path,
