@@ -218,7 +218,28 @@ CLINICAL: list[dict[str, Any]] = [
     },
 ]
 
-ALL: list[dict[str, Any]] = [*PATIENTS, *DIRECTORY, *CLINICAL]
+ENCOUNTERS: list[dict[str, Any]] = [
+    {
+        "resourceType": "Encounter",
+        "id": "enc-1",
+        "meta": {
+            "profile": ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-encounter"],
+            "tag": [{"system": "urn:tags", "code": "demo"}],
+            "source": "urn:feed:ehr-1",
+        },
+        "status": "finished",
+        "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "AMB"},
+        "serviceProvider": {"identifier": {"system": "urn:npi", "value": "1234567893"}},
+    },
+    {
+        "resourceType": "Encounter",
+        "id": "enc-2",
+        "status": "planned",
+        "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "IMP"},
+    },
+]
+
+ALL: list[dict[str, Any]] = [*PATIENTS, *DIRECTORY, *CLINICAL, *ENCOUNTERS]
 
 # 25 persons for paging and sorting: birth dates repeat (ties), some have none.
 PAGED: list[dict[str, Any]] = [

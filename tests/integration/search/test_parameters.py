@@ -136,6 +136,28 @@ CASES: list[tuple[str, str, list[tuple[str, str]], set[str]]] = [
         [("url:above", "http://example.org/fhir/Questionnaire/gad-7/extra")],
         {"q-2"},
     ),
+    (
+        "ref-identifier",
+        "Encounter",
+        [("service-provider:identifier", "urn:npi|1234567893")],
+        {"enc-1"},
+    ),
+    (
+        "ref-identifier-other-system",
+        "Encounter",
+        [("service-provider:identifier", "urn:x|1234567893")],
+        set(),
+    ),
+    (
+        "profile",
+        "Encounter",
+        [("_profile", "http://hl7.org/fhir/us/core/StructureDefinition/us-core-encounter")],
+        {"enc-1"},
+    ),
+    ("tag", "Encounter", [("_tag", "urn:tags|demo")], {"enc-1"}),
+    ("tag-missing", "Encounter", [("_tag:missing", "true")], {"enc-2"}),
+    ("source", "Encounter", [("_source", "urn:feed:ehr-1")], {"enc-1"}),
+    ("token-coding", "Encounter", [("class", "IMP")], {"enc-2"}),
     # composite on the resource itself: both components must hold
     (
         "composite",
