@@ -6,6 +6,7 @@ from flask import Flask, g
 from sqlalchemy.engine import Connection
 
 from gateway.state import GatewayState
+from gateway.store.engine import request_connection
 
 
 def init_app(app: Flask, state: GatewayState) -> None:
@@ -24,7 +25,7 @@ def connection() -> Connection:
     if conn is None:
         from flask import current_app
 
-        conn = current_app.extensions["gateway"].engine.connect()
+        conn = request_connection(current_app.extensions["gateway"].engine)
         g.db = conn
     return conn
 

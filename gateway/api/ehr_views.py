@@ -23,6 +23,7 @@ from gateway.interactions.body import parse_json
 from gateway.jobs import store
 from gateway.jobs.runner import JobWorker, describe
 from gateway.state import GatewayState
+from gateway.store.engine import write_transaction
 
 bp = Blueprint("ehr", __name__)
 
@@ -62,10 +63,7 @@ def push_bundle() -> Response:
     require_feed_admin(ctx)
     bundle = parse_json(request.get_data(cache=False))
     source = SourceInfo(request.args.get("source") or ctx.client_id or "ehr")
-    conn = connection()
-    if conn.in_transaction():
-        conn.commit()  # end the read transaction the token check began
-    with conn.begin():
+    with write_transaction(connection()) as conn:
         answer = ingest_bundle(conn, bundle, source, ctx)
     return Response(orjson.dumps(answer), status=200, content_type=FHIR_JSON)
 
@@ -93,9 +91,6 @@ def review_resolve(item_id: str) -> Response:
     member, reject = str(data.get("member") or "").removeprefix("Patient/"), data.get("reject")
     if bool(member) == bool(reject):
         raise Invalid('send {"member": "Patient/<id>"} or {"reject": true}')
-    conn = connection()
-    if conn.in_transaction():
-        conn.commit()  # end the read transaction the token check began
-    with conn.begin():
+    with write_transaction(connection()) as conn:
         result = review.resolve(conn, item_id, member or None)
     return jsonify(result)

@@ -14,6 +14,7 @@ from auth.context import AccessContext
 from config import Settings
 from gateway.interactions import history, read, write
 from gateway.interactions.messages import FhirRequest, FhirResponse
+from gateway.store.engine import write_transaction
 
 Interaction = Literal[
     "read",
@@ -75,7 +76,5 @@ def handle(
     handler = TABLE[interaction]
     if interaction not in WRITES:
         return handler(request, ctx, conn, settings)
-    if conn.in_transaction():
-        conn.commit()  # end a read transaction begun by earlier work on this connection
-    with conn.begin():
+    with write_transaction(conn):
         return handler(request, ctx, conn, settings)

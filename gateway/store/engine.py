@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 
 
 def make_engine(url: str, pool_size: int = 5) -> Engine:
@@ -23,7 +25,9 @@ def make_engine(url: str, pool_size: int = 5) -> Engine:
         # "Serializable isolation / Savepoints / Transactional DDL").
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    # No pre-ping: it costs a round trip on every checkout. A connection broken by a database
+    # restart fails one request, and SQLAlchemy then invalidates the whole pool.
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -34,6 +38,30 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def request_connection(engine: Engine) -> Connection:
+    """A connection for one HTTP request.
+
+    On PostgreSQL it reads in autocommit, so a read sends no BEGIN and no ROLLBACK (two round
+    trips per request otherwise); :func:`write_transaction` makes writes atomic again. SQLite
+    reads on the raw cursor already run outside a transaction.
+    """
+    conn = engine.connect()
+    if is_postgres(engine):
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+    return conn
+
+
+@contextmanager
+def write_transaction(conn: Connection) -> Iterator[Connection]:
+    """A real, atomic transaction on ``conn``, committed on success, rolled back on error."""
+    if conn.in_transaction():
+        conn.commit()  # end the read work (token check, ...) done before the write
+    if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        conn.execution_options(isolation_level=conn.default_isolation_level)
+    with conn.begin():
+        yield conn
 
 
 def is_postgres(engine: Engine) -> bool:
