@@ -45,39 +45,49 @@ def programs_for(
         "start_date": start.isoformat(),
         "end_date": (start + timedelta(days=180)).isoformat() if status == "completed" else None,
         "risk_tier": rng.choice(("low", "medium", "high")),
-        "goals": [
-            {
-                "goal_key": "G1",
-                "code": goal_code,
-                "text": goal_text,
-                "lifecycle_status": "completed" if status == "completed" else "active",
-                "start_date": start.isoformat(),
-                "due_date": (start + timedelta(days=365)).isoformat(),
-            },
-        ],
-        "activities": [
-            {
-                "kind": "assessment",
-                "code": code,
-                "text": text,
-                "status": "completed",
-                "date": (start + timedelta(days=7)).isoformat(),
-                "result": f"score {rng.randint(0, 20)}",
-            }
-            for code, text in ASSESSMENTS[: rng.randint(1, 2)]
-        ]
-        + [
-            {
-                "kind": "intervention",
-                "code": code,
-                "text": text,
-                "status": "in-progress",
-                "date": (start + timedelta(days=14)).isoformat(),
-            }
-            for code, text in INTERVENTIONS[: rng.randint(1, 2)]
-        ],
+        "goals": [_goal(goal_code, goal_text, status, start)],
+        "activities": _activities(rng, start),
         "team": [
             {"npi": rng.choice(practitioners).npi, "role_code": code, "role_text": text}
             for code, text in ROLES
         ],
     }
+
+
+def _goal(code: str, text: str, status: str, start: date) -> dict[str, Any]:
+    return {
+        "goal_key": "G1",
+        "code": code,
+        "text": text,
+        "lifecycle_status": "completed" if status == "completed" else "active",
+        "start_date": start.isoformat(),
+        "due_date": (start + timedelta(days=365)).isoformat(),
+    }
+
+
+def _activities(rng: random.Random, start: date) -> list[dict[str, Any]]:
+    """One or two assessments (with a score) and one or two interventions."""
+    assessed = (start + timedelta(days=7)).isoformat()
+    started = (start + timedelta(days=14)).isoformat()
+    assessments = [
+        {
+            "kind": "assessment",
+            "code": code,
+            "text": text,
+            "status": "completed",
+            "date": assessed,
+            "result": f"score {rng.randint(0, 20)}",
+        }
+        for code, text in ASSESSMENTS[: rng.randint(1, 2)]
+    ]
+    interventions = [
+        {
+            "kind": "intervention",
+            "code": code,
+            "text": text,
+            "status": "in-progress",
+            "date": started,
+        }
+        for code, text in INTERVENTIONS[: rng.randint(1, 2)]
+    ]
+    return assessments + interventions

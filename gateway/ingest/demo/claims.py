@@ -179,55 +179,61 @@ def _diagnoses(rng: random.Random, kind: str) -> list[dict[str, Any]]:
 def _type_details(
     rng: random.Random, kind: str, served: date, last: date, prescriber: Provider
 ) -> dict[str, Any]:
+    """The claim-type specific part of a claim row (NCPDP, UB-04, dental, ambulance)."""
     if kind == "pharmacy":
-        return {
-            "pharmacy": {
-                "days_supply": rng.choice((30, 90)),
-                "daw": rng.choice(("0", "1")),
-                "refill_number": rng.randint(0, 3),
-                "refills_authorized": rng.randint(3, 5),
-                "brand_generic": rng.choice(("1", "2")),
-                "rx_origin": rng.choice(("1", "3")),
-                "compound": "1",
-                "prescriber_npi": prescriber.npi,
-            }
-        }
+        return {"pharmacy": _pharmacy(rng, prescriber)}
     if kind == "inpatient":
-        return {
-            "institutional": {
-                "type_of_bill": "0111",
-                "point_of_origin": "1",
-                "admission_type": "2",
-                "discharge_status": "01",
-                "admission_start": served.isoformat(),
-                "admission_end": last.isoformat(),
-                "drg": rng.choice(("470", "291", "871")),
-            },
-            "procedures": [
-                {"code": rng.choice(INPATIENT_PCS), "kind": "principal", "date": served.isoformat()}
-            ],
-        }
+        procedure = {"code": rng.choice(INPATIENT_PCS), "kind": "principal", "date": str(served)}
+        return {"institutional": _inpatient(rng, served, last), "procedures": [procedure]}
     if kind == "outpatient":
-        return {
-            "institutional": {
-                "type_of_bill": "0131",
-                "point_of_origin": "1",
-                "admission_type": "3",
-                "discharge_status": "01",
-            }
-        }
+        return {"institutional": {**UB04_OUTPATIENT}}
     if kind == "oral":
-        return {
-            "oral": {
-                "orthodontic_months": rng.choice((None, 12)),
-                "prosthesis_replacement": rng.choice((None, False, True)),
-                "missing_teeth": [str(rng.randint(1, 32))],
-                "additional_sites": [str(rng.randint(1, 32))],
-            }
-        }
+        return {"oral": _oral(rng)}
     if rng.random() < 0.15:
         return {"transport": _transport(rng)}
     return {}
+
+
+UB04_OUTPATIENT = {
+    "type_of_bill": "0131",
+    "point_of_origin": "1",
+    "admission_type": "3",
+    "discharge_status": "01",
+}
+
+
+def _pharmacy(rng: random.Random, prescriber: Provider) -> dict[str, Any]:
+    return {
+        "days_supply": rng.choice((30, 90)),
+        "daw": rng.choice(("0", "1")),
+        "refill_number": rng.randint(0, 3),
+        "refills_authorized": rng.randint(3, 5),
+        "brand_generic": rng.choice(("1", "2")),
+        "rx_origin": rng.choice(("1", "3")),
+        "compound": "1",
+        "prescriber_npi": prescriber.npi,
+    }
+
+
+def _inpatient(rng: random.Random, served: date, last: date) -> dict[str, Any]:
+    return {
+        "type_of_bill": "0111",
+        "point_of_origin": "1",
+        "admission_type": "2",
+        "discharge_status": "01",
+        "admission_start": served.isoformat(),
+        "admission_end": last.isoformat(),
+        "drg": rng.choice(("470", "291", "871")),
+    }
+
+
+def _oral(rng: random.Random) -> dict[str, Any]:
+    return {
+        "orthodontic_months": rng.choice((None, 12)),
+        "prosthesis_replacement": rng.choice((None, False, True)),
+        "missing_teeth": [str(rng.randint(1, 32))],
+        "additional_sites": [str(rng.randint(1, 32))],
+    }
 
 
 def _transport(rng: random.Random) -> dict[str, Any]:
