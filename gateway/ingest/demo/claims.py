@@ -61,11 +61,11 @@ def _claim(
     served: date,
 ) -> dict[str, Any]:
     kind, claim_id, denied = what
-    rendering = _provider(rng, pool, "practitioner")
+    rendering = pick_provider(rng, pool, "practitioner")
     billing = (
         rendering
         if kind == "oral"
-        else _provider(rng, pool, "pharmacy" if kind == "pharmacy" else "organization")
+        else pick_provider(rng, pool, "pharmacy" if kind == "pharmacy" else "organization")
     )
     stay = rng.randint(1, 6) if kind == "inpatient" else 0
     last = served + timedelta(days=stay)
@@ -90,7 +90,7 @@ def _claim(
         "billing_name": billing.name,
         "rendering_npi": rendering.npi,
         "rendering_taxonomy": rendering.taxonomy,
-        "facility_npi": _provider(rng, pool, "organization").npi
+        "facility_npi": pick_provider(rng, pool, "organization").npi
         if kind in ("professional", "oral")
         else None,
         "in_network": rng.random() < 0.9,
@@ -248,12 +248,13 @@ def _transport(rng: random.Random) -> dict[str, Any]:
     }
 
 
-_BY_KIND: dict[tuple[int, str], list[Provider]] = {}
+_BY_KIND: dict[str, tuple[ProviderPool, list[Provider]]] = {}
 
 
-def _provider(rng: random.Random, pool: ProviderPool, kind: str) -> Provider:
-    """A random provider of a kind (the per-kind lists are built once per pool)."""
-    key = (id(pool), kind)
-    if key not in _BY_KIND:
-        _BY_KIND[key] = [p for p in pool.providers if p.kind == kind] or list(pool.providers)
-    return rng.choice(_BY_KIND[key])
+def pick_provider(rng: random.Random, pool: ProviderPool, kind: str) -> Provider:
+    """A random provider of a kind (the list per kind is built once for the latest pool)."""
+    cached = _BY_KIND.get(kind)
+    if cached is None or cached[0] is not pool:
+        matches = [p for p in pool.providers if p.kind == kind] or list(pool.providers)
+        cached = _BY_KIND[kind] = (pool, matches)
+    return rng.choice(cached[1])

@@ -21,7 +21,7 @@ import orjson
 
 from gateway.ingest.demo.authorizations import authorizations_for
 from gateway.ingest.demo.care import programs_for
-from gateway.ingest.demo.claims import claims_for
+from gateway.ingest.demo.claims import claims_for, pick_provider
 from gateway.ingest.demo.pool import ProviderPool
 
 SYNTHEA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
@@ -92,7 +92,6 @@ def _enroll(
 ) -> dict[str, Any]:
     plan = pool.plans[n % len(pool.plans)]
     start = date(2016, 1, 1) + timedelta(days=rng.randrange(0, 365 * 4))
-    practitioners = [p for p in pool.providers[:200] if p.kind == "practitioner"]
     row = {
         **person,
         "coverage_key": f"{person['member_id']}-{plan.key}",
@@ -104,7 +103,7 @@ def _enroll(
         "line_of_business": plan.line_of_business,
         "group_id": f"GRP-{plan.line_of_business}-{n % 7 + 1:02d}",
         "group_name": f"{plan.line_of_business.replace('_', ' ').title()} group {n % 7 + 1}",
-        "pcp_npi": rng.choice(practitioners).npi if practitioners else "",
+        "pcp_npi": pick_provider(rng, pool, "practitioner").npi,
         **_payer(pool),
     }
     row.setdefault("race", rng.choice(RACES))
