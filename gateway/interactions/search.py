@@ -196,7 +196,7 @@ def _links(
 
     def page(cursor: int | None, backwards: bool) -> str:
         encoded = paging.encode(paging.PageToken(kept, cursor, backwards))
-        return _url(base, [(paging.PAGE_PARAM, encoded)])
+        return f"{base}?{paging.PAGE_PARAM}={encoded}"  # the token is URL-safe
 
     self_url = _url(base, kept) if token.cursor is None else page(token.cursor, token.backwards)
     links = [("self", self_url), ("first", page(None, False))]
