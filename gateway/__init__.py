@@ -14,6 +14,7 @@ from gateway.store.engine import make_engine
 # Modules exposing ``init_app(app, state)``, called in this order by create_app.
 APP_MODULES: tuple[str, ...] = (
     "gateway.api.logs",
+    "gateway.api.sessions",
     "gateway.api.db",
     "gateway.api.errors",
     "gateway.api.health",

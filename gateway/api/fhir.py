@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Flask, Response, request
 
 from gateway.api.access import access_context
@@ -47,9 +49,21 @@ def fhir_request(**route: str | None) -> FhirRequest:
         version_id=route.get("vid"),
         operation=route.get("operation"),
         params=params,
-        headers={k.lower(): v for k, v in http.headers.items()},
+        headers=_headers(http.environ),
         body=body,
     )
+
+
+def _headers(environ: dict[str, Any]) -> dict[str, str]:
+    """Request headers by lower-case name, read straight from the WSGI environ."""
+    headers = {
+        key[5:].replace("_", "-").lower(): value
+        for key, value in environ.items()
+        if key.startswith("HTTP_")
+    }
+    if environ.get("CONTENT_TYPE"):
+        headers["content-type"] = environ["CONTENT_TYPE"]
+    return headers
 
 
 def run(interaction: dispatch.Interaction, **route: str | None) -> Response:

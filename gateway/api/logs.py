@@ -1,13 +1,13 @@
 """Structured, PHI-safe request logging with a correlation id per request (STYLE rule 14).
 
-Only the method, the route template (never the query string or ids), status and duration are
-logged; tokens are never logged (the auth area logs a token hash when it must).
+Only the method, the route template (never the query string or ids), status and correlation
+id are logged, at DEBUG (gunicorn writes the access log); tokens are never logged (the auth
+area logs a token hash when it must).
 """
 
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 
 from flask import Flask, Response, g, request
@@ -18,34 +18,30 @@ LOG = logging.getLogger("gateway.request")
 
 
 def init_app(app: Flask, state: GatewayState) -> None:
-    """Configure the log level and register the per-request correlation id and access log."""
+    """Configure the log level and send the correlation id with every response."""
     logging.getLogger("gateway").setLevel(state.settings["LOG_LEVEL"])
-
-    @app.before_request
-    def _start() -> None:
-        g.correlation_id = uuid.uuid4().hex
-        g.started = time.perf_counter()
 
     @app.after_request
     def _finish(response: Response) -> Response:
-        response.headers["X-Request-Id"] = g.get("correlation_id", "")
+        cid = correlation_id()
+        response.headers["X-Request-Id"] = cid
         if LOG.isEnabledFor(logging.DEBUG):
+            route = request.url_rule.rule if request.url_rule else "<unmatched>"
             LOG.debug(
                 "request",
                 extra={
-                    "correlation_id": g.get("correlation_id"),
+                    "correlation_id": cid,
                     "method": request.method,
-                    "route": request.url_rule.rule if request.url_rule else "<unmatched>",
+                    "route": route,
                     "status": response.status_code,
-                    "ms": round(
-                        (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2
-                    ),
                 },
             )
         return response
 
 
 def correlation_id() -> str:
-    """The current request's correlation id."""
-    cid: str = g.get("correlation_id") or uuid.uuid4().hex
+    """The current request's correlation id, made on first use."""
+    cid: str | None = g.get("correlation_id")
+    if cid is None:
+        cid = g.correlation_id = uuid.uuid4().hex
     return cid
