@@ -75,13 +75,10 @@ def _entities(row: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     for rid in str(row["resource_ids"] or "").split():
-        if row["resource_type"] and not rid.startswith("+"):
-            found.append(
-                {
-                    "what": {"reference": f"{row['resource_type']}/{rid}"},
-                    "role": {"system": role, "code": "4"},
-                }
-            )
+        if rid.startswith("+") or not (row["resource_type"] or "/" in rid):
+            continue
+        reference = rid if "/" in rid else f"{row['resource_type']}/{rid}"
+        found.append({"what": {"reference": reference}, "role": {"system": role, "code": "4"}})
     return found
 
 

@@ -30,7 +30,23 @@ def record(
     one a read began) it joins it and the caller commits, so a write and its audit row stand
     or fall together.
     """
-    values: dict[str, Any] = {
+    values = row_values(ctx, action, resource_type, ids, outcome)
+    if conn.in_transaction():
+        conn.execute(insert(audit_event).values(values))
+        return
+    with conn.begin():
+        conn.execute(insert(audit_event).values(values))
+
+
+def row_values(
+    ctx: AccessContext,
+    action: str,
+    resource_type: str | None,
+    ids: Iterable[str],
+    outcome: Outcome,
+) -> dict[str, Any]:
+    """The audit row for one access, stamped now."""
+    return {
         "recorded": datetime.now(UTC),
         "action": action,
         "outcome": outcome,
@@ -42,11 +58,6 @@ def record(
         "resource_ids": _ids_text(ids),
         "token_hash": ctx.token_hash,
     }
-    if conn.in_transaction():
-        conn.execute(insert(audit_event).values(values))
-        return
-    with conn.begin():
-        conn.execute(insert(audit_event).values(values))
 
 
 def _ids_text(ids: Iterable[str]) -> str:

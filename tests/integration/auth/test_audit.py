@@ -128,3 +128,53 @@ def test_member_login_cannot_get_user_scopes(audited: Flask) -> None:
 
     body = full_launch(audited.test_client(), "launch/patient user/AuditEvent.rs patient/*.rs")
     assert body["scope"] == "launch/patient patient/*.rs"
+
+
+def test_record_result_names_every_returned_resource(auth_app: Flask) -> None:
+    from gateway.audit import record_result
+    from gateway.audit.log import events
+
+    bundle = {
+        "resourceType": "Bundle",
+        "entry": [
+            {"resource": {"resourceType": "ExplanationOfBenefit", "id": "e1"}},
+            {"resource": {"resourceType": "Coverage", "id": "c1"}},
+        ],
+    }
+    engine = auth_app.extensions["gateway"].engine
+    with engine.connect() as conn:
+        conn.execute(tables_select())  # a read already began a transaction
+        record_result(
+            conn, _member(PATIENT_A), "search-type", "ExplanationOfBenefit", 200, _json(bundle)
+        )
+    with engine.connect() as conn:
+        rows = events(conn, [PATIENT_A])
+    assert rows[0]["resource_ids"] == "ExplanationOfBenefit/e1 Coverage/c1"
+    assert rows[0]["outcome"] == "success"
+
+
+def test_record_result_skips_anonymous_and_marks_refusals(auth_app: Flask) -> None:
+    from gateway.audit import record_result
+    from gateway.audit.log import events
+
+    engine = auth_app.extensions["gateway"].engine
+    with engine.connect() as conn:
+        record_result(conn, AccessContext.anonymous(), "read", "Practitioner", 200, b"{}")
+        record_result(conn, _member(PATIENT_A), "read", "Coverage", 404, None)
+    with engine.connect() as conn:
+        rows = events(conn, None)
+    assert [(r["action"], r["outcome"]) for r in rows] == [("read", "refused")]
+
+
+def tables_select() -> Any:
+    from sqlalchemy import select
+
+    from auth import tables
+
+    return select(tables.client.c.client_id)
+
+
+def _json(document: dict[str, Any]) -> bytes:
+    import orjson
+
+    return orjson.dumps(document)

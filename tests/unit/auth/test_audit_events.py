@@ -58,3 +58,17 @@ def test_audit_events_validate_as_base_r4(tmp_path: Path) -> None:
         [str(validator), str(path)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_full_references_in_ids_are_kept() -> None:
+    event = to_audit_event(_row(resource_ids="Coverage/c1 ExplanationOfBenefit/e1"), "http://x")
+    refs = [e["what"]["reference"] for e in event["entity"]]
+    assert refs == ["Patient/p1", "Coverage/c1", "ExplanationOfBenefit/e1"]
+
+
+def test_outcome_of_statuses() -> None:
+    from gateway.audit.results import outcome_of
+
+    assert [outcome_of(s) for s in (200, 304, 403, 404, 422, 500)] == [
+        "success", "success", "refused", "refused", "failed", "failed",
+    ]  # fmt: skip
