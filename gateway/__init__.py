@@ -18,6 +18,7 @@ APP_MODULES: tuple[str, ...] = (
     "gateway.api.db",
     "gateway.api.errors",
     "gateway.api.health",
+    "gateway.api.audit_trail",
     "gateway.api.fhir",
     "auth.flask_app",
     "gateway.api.auth_views",

@@ -16,6 +16,7 @@ from auth.i18n import MESSAGES, choose_language
 from auth.members import find_login, patients_of
 from auth.pages import page_headers
 from gateway.api.access import access_context
+from gateway.api.audit_trail import audit_buffer
 from gateway.api.db import connection, gateway_state
 from gateway.audit import record
 from gateway.audit.events import searchset, to_audit_event
@@ -43,6 +44,7 @@ def search_audit() -> Response:
     """Search AuditEvents (newest first, at most 200)."""
     ctx = access_context(request.headers.get("Authorization"))
     require(ctx, "AuditEvent", "s")
+    audit_buffer().flush()  # this process's queued reads belong in the answer
     rows = events(connection(), _scope_of(ctx))
     record(connection(), ctx, "search", "AuditEvent", [str(r["event_id"]) for r in rows], "success")
     connection().commit()
@@ -56,6 +58,7 @@ def read_audit(event_id: str) -> Response:
     ctx = access_context(request.headers.get("Authorization"))
     require(ctx, "AuditEvent", "r")
     number = int(event_id) if event_id.isdigit() else -1
+    audit_buffer().flush()
     found = events(connection(), _scope_of(ctx), limit=1, event_id=number)
     if not found:
         raise NotFound(f"AuditEvent/{event_id} is not known")
@@ -73,6 +76,7 @@ def history_page() -> Any:
     if login is None:
         return redirect("/auth/login?next=/auth/history")
     patients = dict(patients_of(connection(), login.login_id))
+    audit_buffer().flush()
     rows = events(connection(), list(patients)) if patients else []
     lang = choose_language(session.get("lang"), [t for t, _q in request.accept_languages])
     html = render_template(

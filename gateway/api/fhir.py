@@ -6,9 +6,13 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, request
 
+from auth.context import AccessContext
 from gateway.api.access import access_context
+from gateway.api.audit_trail import audit
 from gateway.api.db import connection, gateway_state
 from gateway.api.negotiation import check_accept, check_content_type
+from gateway.audit.log import Outcome
+from gateway.errors import FhirError
 from gateway.interactions import dispatch
 from gateway.interactions.capability import capability_bytes
 from gateway.interactions.messages import FhirRequest, FhirResponse
@@ -67,10 +71,19 @@ def _headers(environ: dict[str, Any]) -> dict[str, str]:
 
 
 def run(interaction: dispatch.Interaction, **route: str | None) -> Response:
-    """Parse, call the interaction with the caller's access, render."""
+    """Parse, call the interaction with the caller's access, audit, render."""
     req = fhir_request(**route)
-    ctx = access_context(request.headers.get("Authorization"))
-    return render(dispatch.handle(interaction, req, ctx, connection(), gateway_state().settings))
+    ctx = AccessContext.anonymous()
+    try:
+        ctx = access_context(request.headers.get("Authorization"))
+        result = dispatch.handle(interaction, req, ctx, connection(), gateway_state().settings)
+    except FhirError as error:
+        outcome: Outcome = "refused" if error.status in (401, 403, 404, 410) else "failed"
+        refused = (f"{req.resource_type}/{req.resource_id}",) if req.resource_id else ()
+        audit(ctx, interaction, req.resource_type, refused, outcome)
+        raise
+    audit(ctx, interaction, req.resource_type, result.resource_ids, "success")
+    return render(result)
 
 
 def render(result: FhirResponse) -> Response:

@@ -35,16 +35,19 @@ class AuditBuffer:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._pid: int | None = None
-        atexit.register(self.flush)
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        atexit.register(self.close)
 
     def add(self, values: dict[str, Any]) -> None:
         """Queue one row; starts this process's flusher on first use (after a fork too)."""
         with self._lock:
             self._rows.append(values)
             full = len(self._rows) >= self.max_rows
-            if self._pid != os.getpid():
+            if self._pid != os.getpid() and not self._closed:
                 self._pid = os.getpid()
-                threading.Thread(target=self._run, name="audit-flush", daemon=True).start()
+                self._thread = threading.Thread(target=self._run, name="audit-flush", daemon=True)
+                self._thread.start()
         if full:
             self._wake.set()
 
@@ -64,9 +67,18 @@ class AuditBuffer:
             return 0
         return len(rows)
 
+    def close(self) -> None:
+        """Stop this process's flusher and write what is queued (at exit, in tests)."""
+        self._closed = True
+        self._wake.set()
+        thread = self._thread
+        if thread is not None and thread.is_alive() and self._pid == os.getpid():
+            thread.join(timeout=5)
+        self.flush()
+
     def _run(self) -> None:
         pid = os.getpid()
-        while pid == os.getpid():
+        while pid == os.getpid() and not self._closed:
             self._wake.wait(self.max_delay)
             self._wake.clear()
             self.flush()

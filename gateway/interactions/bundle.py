@@ -49,16 +49,21 @@ def process_bundle(
             "only batch and transaction Bundles can be posted here", expression=["Bundle.type"]
         )
     entries = [_parse_entry(request, i, e) for i, e in enumerate(bundle.get("entry") or [])]
+    touched: list[str] = []
     if kind == "transaction":
-        responses = _transaction(entries, ctx, conn, settings)
+        responses = _transaction(entries, ctx, conn, settings, touched)
     else:
-        responses = [_batch_entry(entry, ctx, conn, settings) for entry in entries]
+        responses = [_batch_entry(entry, ctx, conn, settings, touched) for entry in entries]
     body = bundle_bytes({"type": f"{kind}-response"}, responses)
-    return FhirResponse(200, body)
+    return FhirResponse(200, body, resource_ids=tuple(dict.fromkeys(touched)))
 
 
 def _transaction(
-    entries: list[Entry], ctx: AccessContext, conn: Connection, settings: Settings
+    entries: list[Entry],
+    ctx: AccessContext,
+    conn: Connection,
+    settings: Settings,
+    touched: list[str],
 ) -> list[bytes]:
     entries = _assign_ids(entries)
     mapping = {
@@ -70,13 +75,17 @@ def _transaction(
     results: dict[int, bytes] = {}
     for entry in sorted(entries, key=lambda e: (_ORDER.get(e.request.method, 9), e.index)):
         try:
-            results[entry.index] = _response_entry(entry, _execute(entry, ctx, conn, settings))
+            response = _execute(entry, ctx, conn, settings)
         except FhirError as error:
             raise _located(error, entry.index) from None
+        touched += response.resource_ids
+        results[entry.index] = _response_entry(entry, response)
     return [results[i] for i in range(len(entries))]
 
 
-def _batch_entry(entry: Entry, ctx: AccessContext, conn: Connection, settings: Settings) -> bytes:
+def _batch_entry(
+    entry: Entry, ctx: AccessContext, conn: Connection, settings: Settings, touched: list[str]
+) -> bytes:
     savepoint = conn.begin_nested()
     try:
         response = _execute(entry, ctx, conn, settings)
@@ -85,6 +94,7 @@ def _batch_entry(entry: Entry, ctx: AccessContext, conn: Connection, settings: S
         status = f"{error.status} {type(error).__name__}"
         return entry_bytes(None, response={"status": status, "outcome": error.outcome()})
     savepoint.commit()
+    touched += response.resource_ids
     return _response_entry(entry, response)
 
 

@@ -52,7 +52,8 @@ def history(
         links.append({"relation": "next", "url": _url(request, count, since, _key(last))})
     entries = (_entry(request, stored, method) for stored, method in page)
     body = bundle_bytes({"type": "history", "link": links}, entries)
-    return FhirResponse(200, body)
+    ids = tuple(dict.fromkeys(f"{s.resource_type}/{s.id}" for s, _ in page))
+    return FhirResponse(200, body, resource_ids=ids)
 
 
 def _entry(request: FhirRequest, stored: StoredResource, method: str) -> bytes:

@@ -43,3 +43,5 @@ class FhirResponse:
     body: bytes | None = None
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = FHIR_JSON
+    # ``Type/id`` of every resource returned or written, for the audit log.
+    resource_ids: tuple[str, ...] = ()

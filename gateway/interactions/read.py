@@ -55,9 +55,10 @@ def resource_response(
 ) -> FhirResponse:
     """The stored bytes with ETag and Last-Modified; 304 when ``If-None-Match`` matches."""
     headers = _version_headers(stored)
+    ids = (f"{stored.resource_type}/{stored.id}",)
     if _matches(request.header("if-none-match"), stored.etag):
-        return FhirResponse(304, None, headers)
-    return FhirResponse(status, stored.body, headers)
+        return FhirResponse(304, None, headers, resource_ids=ids)
+    return FhirResponse(status, stored.body, headers, resource_ids=ids)
 
 
 def _version_headers(stored: StoredResource) -> dict[str, str]:

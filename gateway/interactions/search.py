@@ -134,7 +134,9 @@ def search(
     ]
     entries += _included(conn, ctx, opts, hits, request.base_url, settings)
     links = _links(base, kept, token, hits, more)
-    return FhirResponse(200, searchset.bundle(entries, links, total))
+    prefix = len(request.base_url) + 1
+    ids = tuple(url[prefix:] for url, _, mode in entries if mode != "outcome")
+    return FhirResponse(200, searchset.bundle(entries, links, total), resource_ids=ids)
 
 
 def _main(

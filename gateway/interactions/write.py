@@ -89,7 +89,7 @@ def delete(request: FhirRequest, ctx: AccessContext, conn: Connection) -> FhirRe
         raise NotFound(f"{rtype}/{rid} is not known")
     deleted = repo.delete(rtype, rid)
     headers = {"ETag": deleted.etag} if deleted else {}
-    return FhirResponse(204, None, headers)
+    return FhirResponse(204, None, headers, resource_ids=(f"{rtype}/{rid}",))
 
 
 def _conditional_match(
