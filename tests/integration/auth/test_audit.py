@@ -14,6 +14,17 @@ from tests.integration.auth.conftest import PATIENT_A, PATIENT_B, login
 
 pytestmark = pytest.mark.integration
 BASE = "http://localhost/fhir"
+# The fixture's rows carry this app id, so rows other requests add cannot blur the counts.
+FIXTURE_APP = "audit-fixture-app"
+
+
+def _fixture_events(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    events = [e["resource"] for e in bundle["entry"]]
+    return [e for e in events if e["agent"][0]["who"]["identifier"]["value"] == FIXTURE_APP]
+
+
+def _about(event: dict[str, Any]) -> set[str]:
+    return {e["what"]["reference"] for e in event["entity"] if e["role"]["code"] == "1"}
 
 
 def _member(pid: str) -> AccessContext:
@@ -21,7 +32,7 @@ def _member(pid: str) -> AccessContext:
         kind="patient",
         patient_id=pid,
         all_types=TypeGrant(frozenset("rs")),
-        client_id="public-app",
+        client_id=FIXTURE_APP,
         fhir_user=f"Patient/{pid}",
         token_hash="ab" * 32,
     )
@@ -47,7 +58,7 @@ def test_auditor_reads_every_event(audited: Flask) -> None:
     response = _get(audited, "/fhir/AuditEvent", "user/AuditEvent.rs", kind="user")
     bundle = response.get_json()
     assert response.status_code == 200
-    events = [e["resource"] for e in bundle["entry"]]
+    events = _fixture_events(bundle)
     assert len(events) == 3
     first = events[-1]
     assert first["resourceType"] == "AuditEvent"
@@ -61,14 +72,16 @@ def test_member_reads_only_events_about_their_record(audited: Flask) -> None:
     response = _get(
         audited, "/fhir/AuditEvent", "patient/AuditEvent.rs", kind="patient", patient_id=PATIENT_B
     )
-    events = [e["resource"] for e in response.get_json()["entry"]]
+    bundle = response.get_json()
+    assert all(_about(e["resource"]) == {f"Patient/{PATIENT_B}"} for e in bundle["entry"])
+    events = _fixture_events(bundle)
     assert len(events) == 1
     assert events[0]["outcome"] == "4"
 
 
 def test_member_cannot_read_another_members_event(audited: Flask) -> None:
     all_events = _get(audited, "/fhir/AuditEvent", "user/AuditEvent.rs", kind="user").get_json()
-    about_a = all_events["entry"][-1]["resource"]["id"]
+    about_a = _fixture_events(all_events)[-1]["id"]
     response = _get(
         audited,
         f"/fhir/AuditEvent/{about_a}",
@@ -91,8 +104,10 @@ def test_token_without_audit_scope_is_403(audited: Flask) -> None:
 def test_reading_the_audit_log_is_itself_audited(audited: Flask) -> None:
     _get(audited, "/fhir/AuditEvent", "user/AuditEvent.rs", kind="user")
     bundle = _get(audited, "/fhir/AuditEvent", "user/AuditEvent.rs", kind="user").get_json()
-    assert bundle["entry"][0]["resource"]["subtype"][0]["code"] == "search-type"
-    assert len(bundle["entry"]) == 4
+    newest = bundle["entry"][0]["resource"]
+    assert newest["subtype"][0]["code"] == "search-type"
+    assert newest["agent"][0]["who"]["identifier"]["value"] == "conf-app"
+    assert len(_fixture_events(bundle)) == 3
 
 
 def test_member_history_page_lists_own_events_only(audited: Flask) -> None:
@@ -120,7 +135,7 @@ def test_auditor_login_gets_a_user_token_that_reads_the_log(audited: Flask) -> N
         "/fhir/AuditEvent", headers={"Authorization": f"Bearer {body['access_token']}"}
     )
     assert response.status_code == 200, response.data
-    assert len(response.get_json()["entry"]) == 3
+    assert len(_fixture_events(response.get_json())) == 3
 
 
 def test_member_login_cannot_get_user_scopes(audited: Flask) -> None:
