@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from auth.discovery import endpoints
 from config import Settings
 from gateway.fhir import FHIR_VERSION, is_resource_type
 
@@ -99,12 +100,50 @@ def capability_statement(settings: Settings, software_version: str) -> dict[str,
             {
                 "mode": "server",
                 "documentation": _limits(settings),
+                "security": _security(settings),
                 "resource": [_resource_entry(t, by_type.get(t, [])) for t in types],
                 "interaction": [
                     {"code": "transaction"},
                     {"code": "batch"},
                     {"code": "history-system"},
                     {"code": "search-system"},
+                ],
+            }
+        ],
+    }
+
+
+_OAUTH_URIS = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"
+_OAUTH_KEYS = {
+    "authorize": "authorization_endpoint",
+    "token": "token_endpoint",
+    "introspect": "introspection_endpoint",
+    "revoke": "revocation_endpoint",
+    "manage": "management_endpoint",
+}
+
+
+def _security(settings: Settings) -> dict[str, Any]:
+    """SMART on FHIR: https://hl7.org/fhir/smart-app-launch/STU2/conformance.html"""
+    urls = endpoints(str(settings["BASE_URL"]))
+    return {
+        "cors": True,
+        "service": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
+                        "code": "SMART-on-FHIR",
+                    }
+                ],
+                "text": "OAuth2 using SMART-on-FHIR profile (see http://docs.smarthealthit.org)",
+            }
+        ],
+        "extension": [
+            {
+                "url": _OAUTH_URIS,
+                "extension": [
+                    {"url": name, "valueUri": urls[key]} for name, key in _OAUTH_KEYS.items()
                 ],
             }
         ],

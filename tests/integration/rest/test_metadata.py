@@ -66,3 +66,11 @@ def test_metadata_is_valid_fhir(capability: dict[str, Any]) -> None:
     from gateway.fhir import structure_issues
 
     assert structure_issues(capability) == []
+
+
+def test_metadata_advertises_smart_endpoints(capability: dict[str, Any]) -> None:
+    security = capability["rest"][0]["security"]
+    assert security["service"][0]["coding"][0]["code"] == "SMART-on-FHIR"
+    uris = {e["url"]: e["valueUri"] for e in security["extension"][0]["extension"]}
+    assert uris["token"] == "http://localhost/auth/token"
+    assert uris["authorize"] == "http://localhost/auth/authorize"
