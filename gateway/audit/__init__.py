@@ -1,10 +1,9 @@
 """The append-only audit log of access to member data; read back as FHIR AuditEvent.
 
-The FHIR views call :func:`record_result` (or :func:`record`) for every interaction on member
-data, refused ones included.
+The FHIR views record every interaction on member data through
+:mod:`gateway.api.audit_trail` (reads buffered, writes after commit).
 """
 
 from gateway.audit.log import Outcome, record
-from gateway.audit.results import record_result
 
-__all__ = ["Outcome", "record", "record_result"]
+__all__ = ["Outcome", "record"]
