@@ -157,8 +157,8 @@ class Repository:
     ) -> StoredResource:
         """Store a new resource as version 1, with a server-assigned id unless one is given."""
         rid_s = resource_id or str(uuid.uuid4())
-        now = _now()
-        data, content_hash = _stamp(resource_type, rid_s, body, 1, now)
+        now = now_ms()
+        data, content_hash = stamp(resource_type, rid_s, body, 1, now)
         rid = self.conn.execute(
             insert(resource).returning(resource.c.rid),
             {
@@ -217,7 +217,7 @@ class Repository:
         current = self.read(resource_type, resource_id)
         if current is None or current.deleted:
             return None
-        now = _later_than(current.last_updated)
+        now = later_than(current.last_updated)
         version = current.version_id + 1
         self._swap(current, version, now, current.body, True, None, None)
         self._add_history(current.rid, resource_type, resource_id, version, now, "DELETE", None)
@@ -234,8 +234,8 @@ class Repository:
         mapping_version: str | None,
     ) -> StoredResource:
         version = current.version_id + 1
-        now = _later_than(current.last_updated)
-        data, content_hash = _stamp(current.resource_type, current.id, body, version, now)
+        now = later_than(current.last_updated)
+        data, content_hash = stamp(current.resource_type, current.id, body, version, now)
         self._swap(current, version, now, data, False, content_hash, mapping_version)
         self._add_history(
             current.rid, current.resource_type, current.id, version, now, method, data
@@ -323,7 +323,7 @@ def content_hash_of(body: Mapping[str, Any]) -> str:
     return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def _stamp(
+def stamp(
     resource_type: str, resource_id: str, body: Mapping[str, Any], version: int, now: datetime
 ) -> tuple[bytes, str]:
     """The served bytes (id and meta set by the server, resourceType first) and content hash."""
@@ -334,14 +334,14 @@ def _stamp(
     return orjson.dumps(data), content_hash
 
 
-def _now() -> datetime:
+def now_ms() -> datetime:
     now = datetime.now(UTC)
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
-def _later_than(previous: datetime) -> datetime:
+def later_than(previous: datetime) -> datetime:
     """Now, but strictly after ``previous`` so versions order by time."""
-    now = _now()
+    now = now_ms()
     return now if now > previous else previous + timedelta(milliseconds=1)
 
 

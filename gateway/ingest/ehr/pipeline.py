@@ -42,6 +42,7 @@ from gateway.ingest.ehr.references import (
     rewrite,
 )
 from gateway.jobs.store import JobIssue
+from gateway.store.bulk import upsert_many
 from gateway.store.records import WriteOutcome
 from gateway.store.repository import Repository
 
@@ -247,24 +248,33 @@ class Pipeline:
         )
         targets: dict[str, list[str]] = defaultdict(list)
         new_sources: list[tuple[str, str]] = []
+        writes: list[tuple[int, str, tuple[str, dict[str, Any]]]] = []
         for index, (group, body) in placed:
             rtype, rid = str(body["resourceType"]), str(body["id"])
             sources = owners.setdefault((rtype, rid), set())
             if sources and self.source.name not in sources:
-                result = "merged"
                 targets[group].append(f"{rtype}/{rid}")
+                self._count(report, index, "merged", f"{rtype}/{rid}")
             else:
-                _, outcome = self.repo.upsert(rtype, body, mapping_version=TRANSFORM_VERSION)
-                result = outcome.value
-                if outcome is not WriteOutcome.UNCHANGED:
-                    targets[group].append(f"{rtype}/{rid}")
+                writes.append((index, group, (rtype, body)))
             if self.source.name not in sources:
                 sources.add(self.source.name)
                 new_sources.append((rtype, rid))
-            report.counts[result] += 1
-            report.results[index] = (result, f"{rtype}/{rid}")
+        written = upsert_many(
+            self.conn, [item for _, _, item in writes], mapping_version=TRANSFORM_VERSION
+        )
+        for (index, group, (rtype, body)), (_, outcome) in zip(writes, written, strict=True):
+            ref = f"{rtype}/{body['id']}"
+            if outcome is not WriteOutcome.UNCHANGED:
+                targets[group].append(ref)
+            self._count(report, index, outcome.value, ref)
         link_store.add_sources(self.conn, new_sources, self.source.name)
         return targets
+
+    @staticmethod
+    def _count(report: BatchReport, index: int, result: str, ref: str) -> None:
+        report.counts[result] += 1
+        report.results[index] = (result, ref)
 
     def _provenance(self, targets: dict[str, list[str]]) -> None:
         if not targets:
@@ -275,9 +285,11 @@ class Pipeline:
                 self.repo.create("Organization", org, resource_id=org["id"])
             self._org_done = True
         now = datetime.now(UTC)
-        for group, refs in sorted(targets.items()):
-            body = build_provenance(self.source, group, sorted(set(refs)), now)
-            self.repo.upsert("Provenance", body, mapping_version=TRANSFORM_VERSION)
+        provenances = [
+            ("Provenance", build_provenance(self.source, group, sorted(set(refs)), now))
+            for group, refs in sorted(targets.items())
+        ]
+        upsert_many(self.conn, provenances, mapping_version=TRANSFORM_VERSION)
 
 
 def _patient_ids(resource: dict[str, Any]) -> set[str]:
