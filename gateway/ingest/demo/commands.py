@@ -9,6 +9,7 @@ from typing import Any
 from tqdm import tqdm
 
 from config import load_settings
+from gateway.ingest.demo.extras import import_ehr, seed_logins
 from gateway.ingest.demo.plan import (
     DEFAULT_FEED_DIR,
     MANIFEST,
@@ -62,12 +63,16 @@ def _load(args: argparse.Namespace) -> int:
             )
         with tqdm(total=feed_rows(args.feed_dir), unit="rows", desc="loading demo") as bar:
             report = load_plan(engine, args.feed_dir, progress=bar.update)
+        secret_file = seed_logins(engine)
+        ehr = import_ehr(engine)
     finally:
         engine.dispose()
     print(
         f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
         f"rejected rows {report.rejected}"
     )
+    print("EHR data: " + ", ".join(f"{k} {v}" for k, v in sorted(ehr.items())))
+    print(f"demo logins and apps: docs/auth.md; the confidential app's secret is in {secret_file}")
     for error in report.errors[:20]:
         print(f"  {error.file}:{error.line} {error.field}: {error.reason}")
     return 1 if report.rejected else 0
