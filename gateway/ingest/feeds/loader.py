@@ -27,8 +27,8 @@ from sqlalchemy.engine import Engine
 from gateway.fhir import structure_issues
 from gateway.ingest.feeds.kind import FeedKind
 from gateway.ingest.feeds.registry import feed_kinds, kind_named
+from gateway.store.bulk import upsert_many
 from gateway.store.records import WriteOutcome
-from gateway.store.repository import Repository
 
 BATCH_ROWS = 500
 PREFETCH = 4  # batches prepared ahead by the worker pool (bounds memory)
@@ -256,16 +256,13 @@ def _reject(
 def _write(
     engine: Engine, kind: FeedKind, batch: list[Mapping[str, Any]], report: LoadReport
 ) -> None:
-    """Upsert one batch in one transaction."""
+    """Upsert one batch in one transaction (batched statements, ``gateway.store.bulk``)."""
     if not batch:
         return
     started = time.perf_counter()
+    items = [(str(r["resourceType"]), r) for r in batch]
     with engine.begin() as conn:
-        repo = Repository(conn)
-        for resource in batch:
-            _, outcome = repo.upsert(
-                resource["resourceType"], resource, mapping_version=kind.mapping_version
-            )
+        for _, outcome in upsert_many(conn, items, mapping_version=kind.mapping_version):
             report.count(outcome)
     report.seconds["write"] += time.perf_counter() - started
 
