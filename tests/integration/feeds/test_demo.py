@@ -77,3 +77,23 @@ def test_every_line_of_business_and_claim_type_appears(demo: tuple[Path, dict[st
     assert min(c["billable_start"] for c in claims) < "2017-01-01"
     assert any(c["under_appeal"] for c in claims)
     assert any(c["payment_status"] == "denied" for c in claims)
+
+
+def test_demo_logins_point_at_generated_members(demo: tuple[Path, dict[str, int]]) -> None:
+    from gateway.ingest.demo.extras import demo_accounts
+    from gateway.ingest.feeds.registry import kind_named
+    from mappings.ids import resource_id
+
+    out, _ = demo
+    rows = {row["member_id"]: row for row in _members(out)}
+    members = {resource_id("member", member_id): member_id for member_id in rows}
+    accounts = {a.username: a for a in demo_accounts()}
+    assert [members[p] for p in accounts["demo-member-1"].patient_ids] == ["SYN-0014"]
+    assert [members[p] for p in accounts["demo-member-2"].patient_ids] == ["DEMO-0001"]
+    represented = [members[p] for p in accounts["demo-representative"].patient_ids]
+    assert represented == ["DEMO-0004", "DEMO-0005"]
+    kind = kind_named("members")
+    mapped = kind.to_fhir(kind.schema().load(rows["DEMO-0004"]))
+    related = [r["id"] for r in mapped if r["resourceType"] == "RelatedPerson"]
+    assert accounts["demo-representative"].fhir_user == f"RelatedPerson/{related[0]}"
+    assert accounts["demo-auditor"].patient_ids == ()
