@@ -45,18 +45,26 @@ def bench_pool(providers: int = 300) -> ProviderPool:
 @contextmanager
 def timed_index(report_seconds: dict[str, float]) -> Iterator[None]:
     """Attribute the search-index upkeep (inside the write) to its own stage."""
-    original: Callable[..., Any] = indexing.write_index
+    originals: dict[str, Callable[..., Any]] = {
+        name: getattr(indexing, name) for name in ("write_index", "write_index_many")
+    }
 
-    def write_index(*args: Any, **kwargs: Any) -> None:
-        started = time.perf_counter()
-        original(*args, **kwargs)
-        report_seconds["index"] = report_seconds.get("index", 0.0) + time.perf_counter() - started
+    def timed(original: Callable[..., Any]) -> Callable[..., None]:
+        def call(*args: Any, **kwargs: Any) -> None:
+            started = time.perf_counter()
+            original(*args, **kwargs)
+            spent = time.perf_counter() - started
+            report_seconds["index"] = report_seconds.get("index", 0.0) + spent
 
-    indexing.write_index = write_index  # type: ignore[assignment]
+        return call
+
+    for name, original in originals.items():
+        setattr(indexing, name, timed(original))
     try:
         yield
     finally:
-        indexing.write_index = original  # type: ignore[assignment]
+        for name, original in originals.items():
+            setattr(indexing, name, original)
 
 
 def run(engine: Engine, feeds: Path, workers: int) -> tuple[LoadReport, dict[str, float], float]:
