@@ -95,9 +95,12 @@ def render(result: FhirResponse) -> Response:
 
 @bp.get("/metadata")
 def metadata() -> Response:
-    settings = gateway_state().settings
-    body = capability_bytes(tuple(sorted(settings.items())), SOFTWARE_VERSION)
-    return render(FhirResponse(200, body))
+    return render(FhirResponse(200, metadata_bytes(gateway_state())))
+
+
+def metadata_bytes(state: GatewayState) -> bytes:
+    """The serialised CapabilityStatement, built once per settings and process."""
+    return capability_bytes(tuple(sorted(state.settings.items())), SOFTWARE_VERSION)
 
 
 @bp.route("/", methods=["GET", "POST"], strict_slashes=False)

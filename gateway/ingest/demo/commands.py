@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,11 @@ from gateway.ingest.demo.plan import (
 )
 from gateway.store.engine import make_engine
 
+# One line per database (hashed URL): the demo's load began there / finished there. A database
+# with data but no "started" line is someone else's and is never loaded into by --if-empty.
+STARTED_STAMP = "loading.stamp"
+LOADED_STAMP = "loaded.stamp"
+
 
 def register(subparsers: Any) -> None:
     """Add ``gateway demo generate`` and ``gateway demo load``."""
@@ -34,6 +40,23 @@ def register(subparsers: Any) -> None:
     load.add_argument("--dir", type=Path, default=DEFAULT_FEED_DIR, dest="feed_dir")
     _sizes(load)
     load.set_defaults(func=_load)
+
+
+def _stamp_value(url: str) -> str:
+    return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+def stamped(feed_dir: Path, name: str, url: str) -> bool:
+    """True when stamp ``name`` in ``feed_dir`` names the database at ``url``."""
+    path = feed_dir / name
+    return path.exists() and _stamp_value(url) in path.read_text().split()
+
+
+def stamp(feed_dir: Path, name: str, url: str) -> None:
+    """Add the database at ``url`` (hashed) to stamp ``name`` in ``feed_dir``."""
+    if not stamped(feed_dir, name, url):
+        with (feed_dir / name).open("a") as handle:
+            handle.write(_stamp_value(url) + "\n")
 
 
 def _sizes(parser: argparse.ArgumentParser) -> None:
@@ -51,20 +74,27 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> int:
-    engine = make_engine(load_settings()["DATABASE_URL"])
+    url = str(load_settings()["DATABASE_URL"])
+    engine = make_engine(url)
     try:
         if args.if_empty and not database_is_empty(engine):
-            print("database already holds resources: demo load skipped")
-            return 0
+            if not stamped(args.feed_dir, STARTED_STAMP, url) or stamped(
+                args.feed_dir, LOADED_STAMP, url
+            ):
+                print("database already holds resources: demo load skipped")
+                return 0
+            print("resuming an interrupted demo load (loading is idempotent)")
         if not (args.feed_dir / MANIFEST).exists():
             print(f"generating the demo plan into {args.feed_dir}")
             _generate(
                 argparse.Namespace(out_dir=args.feed_dir, members=args.members, seed=args.seed)
             )
+        stamp(args.feed_dir, STARTED_STAMP, url)
         with tqdm(total=feed_rows(args.feed_dir), unit="rows", desc="loading demo") as bar:
             report = load_plan(engine, args.feed_dir, progress=bar.update)
         secret_file = seed_logins(engine)
         ehr = import_ehr(engine)
+        stamp(args.feed_dir, LOADED_STAMP, url)
     finally:
         engine.dispose()
     print(

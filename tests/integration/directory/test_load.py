@@ -113,7 +113,34 @@ def test_demo_load_if_empty_loads_an_empty_database(
     feed_dir = tmp_path / "feeds"
     shutil.copytree(network_dir, feed_dir)
     monkeypatch.setenv("GATEWAY_DATABASE_URL", database_url)
+    monkeypatch.setattr(commands, "import_ehr", lambda _engine: {})  # tested in tests/*/ehr
     args = argparse.Namespace(if_empty=True, feed_dir=feed_dir, members=10, seed=7)
     assert database_is_empty(engine)
     assert commands._load(args) == 0
     assert not database_is_empty(engine)
+
+
+def test_demo_load_if_empty_resumes_an_interrupted_load_then_skips(
+    engine: Engine,
+    database_url: str,
+    network_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    feed_dir = tmp_path / "feeds"
+    shutil.copytree(network_dir, feed_dir)
+    (feed_dir / MANIFEST).write_text("{}")
+    first = sorted(feed_dir.glob("*.jsonl"))[0]
+    from gateway.ingest.feeds.loader import load_paths
+
+    commands.stamp(feed_dir, commands.STARTED_STAMP, database_url)
+    load_paths(engine, [first])  # a load killed after its first file
+    monkeypatch.setenv("GATEWAY_DATABASE_URL", database_url)
+    monkeypatch.setattr(commands, "import_ehr", lambda _engine: {})
+    args = argparse.Namespace(if_empty=True, feed_dir=feed_dir, members=10, seed=7)
+    assert commands._load(args) == 0
+    assert "resuming" in capsys.readouterr().out
+    assert load_plan(engine, feed_dir).created == 0  # everything is in
+    assert commands._load(args) == 0
+    assert "skipped" in capsys.readouterr().out
