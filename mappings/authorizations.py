@@ -180,10 +180,15 @@ def _item_adjudication(auth: AuthorizationRecord) -> list[JSON]:
 
 def _review_action(auth: AuthorizationRecord) -> JSON:
     _, _, action = STATUS[auth.status]
+    return {**review_action(auth, action, PDEX), "amount": money(auth.requested_amount)}
+
+
+def review_action(auth: AuthorizationRecord, action: str, ig_base: str) -> JSON:
+    """The review-action adjudication (X12 306 action, X12 886 reason) with an IG's extensions."""
     parts: list[JSON] = [
         {"url": "number", "valueString": auth.auth_number},
         {
-            "url": f"{PDEX}/extension-reviewActionCode",
+            "url": f"{ig_base}/extension-reviewActionCode",
             "valueCodeableConcept": concept(X12_306, action),
         },
     ]
@@ -197,9 +202,8 @@ def _review_action(auth: AuthorizationRecord) -> JSON:
             }
         )
     return {
-        "extension": [{"url": f"{PDEX}/extension-reviewAction", "extension": parts}],
+        "extension": [{"url": f"{ig_base}/extension-reviewAction", "extension": parts}],
         "category": concept(f"{THO}/adjudication", "submitted"),
-        "amount": money(auth.requested_amount),
     }
 
 

@@ -7,7 +7,7 @@ https://hl7.org/fhir/us/davinci-pas/STU2/StructureDefinition-profile-claimrespon
 from __future__ import annotations
 
 from mappings.authorization_records import AuthorizationRecord
-from mappings.authorizations import HCPCS_SYSTEM, STATUS, X12_306, decision_extensions
+from mappings.authorizations import HCPCS_SYSTEM, STATUS, decision_extensions, review_action
 from mappings.fhir_values import (
     AUTHORIZATION_SYSTEM,
     CPT,
@@ -177,23 +177,4 @@ def _previous(auth: AuthorizationRecord) -> list[JSON]:
 
 
 def _review(auth: AuthorizationRecord, action: str) -> JSON:
-    parts: list[JSON] = [
-        {"url": "number", "valueString": auth.auth_number},
-        {
-            "url": f"{PAS}/extension-reviewActionCode",
-            "valueCodeableConcept": concept(X12_306, action),
-        },
-    ]
-    if auth.review_reason:
-        parts.append(
-            {
-                "url": "reasonCode",
-                "valueCodeableConcept": concept(
-                    "https://codesystem.x12.org/external/886", auth.review_reason
-                ),
-            }
-        )
-    return {
-        "extension": [{"url": f"{PAS}/extension-reviewAction", "extension": parts}],
-        "category": concept(f"{THO}/adjudication", "submitted"),
-    }
+    return review_action(auth, action, PAS)
