@@ -123,9 +123,26 @@ def explanation_of_benefit(n: int, patients: int, rng: random.Random) -> dict[st
     }
 
 
+PRACTITIONERS = 300  # the providers the EOBs name; public directory data
+
+
+def practitioner(n: int) -> dict[str, Any]:
+    """A provider the EOBs reference (base R4): the public read of the benchmark."""
+    return {
+        "resourceType": "Practitioner",
+        "id": resource_id("npi", f"bench-{n}"),
+        "identifier": [{"system": "http://hl7.org/fhir/sid/us-npi", "value": f"{1000000000 + n}"}],
+        "active": True,
+        "name": [{"family": f"Provider{n}", "given": ["Pat"], "prefix": ["Dr."]}],
+        "telecom": [{"system": "phone", "value": f"555-{n:04d}", "use": "work"}],
+    }
+
+
 def resources(sizes: Sizes, seed: int = 7) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every resource of the dataset as ``(type, body)``, patients first."""
+    """Every resource of the dataset as ``(type, body)``, practitioners and patients first."""
     rng = random.Random(seed)
+    for n in range(PRACTITIONERS):
+        yield "Practitioner", practitioner(n)
     for n in range(sizes.patients):
         yield "Patient", patient(n, rng)
         yield "Coverage", coverage(n)

@@ -182,7 +182,11 @@ def bench_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         paths = load(engine, Sizes(patients=args.patients, eobs=args.eobs))
         engine.dispose()
         paths_file = args.out / f"paths-{backend}.txt"
-        paths_file.write_text("".join(f"/fhir/{p}\n" for p in paths))
+        member_paths = [p for p in paths if not p.startswith("Practitioner/")]
+        paths_file.write_text("".join(f"/fhir/{p}\n" for p in member_paths))
+        public_file = args.out / f"paths-{backend}-public.txt"
+        public = [p for p in paths if p.startswith("Practitioner/")]
+        public_file.write_text("".join(f"/fhir/{p}\n" for p in public))
         ports = {"baseline": free_port(), "gateway": free_port()}
         audience = f"http://127.0.0.1:{ports['gateway']}/fhir"
         args = argparse.Namespace(
@@ -200,7 +204,11 @@ def bench_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
                 if status != 200:
                     return {"error": f"{name} answered {status} to a read; not measured"}
             print(f"[{backend}] measuring: {args.rounds} x {args.seconds}s per target")
-            return summarise(measure(bases, args, paths_file))
+            member_reads = summarise(measure(bases, args, paths_file))
+            anonymous = argparse.Namespace(**{**vars(args), "authorization": ""})
+            print(f"[{backend}] measuring anonymous directory reads (no token)")
+            public_reads = summarise(measure(bases, anonymous, public_file))
+            return {"member data, system token": member_reads, "directory, anonymous": public_reads}
 
 
 def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> str:
@@ -209,21 +217,22 @@ def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> str:
         f"read-by-id, gunicorn sync x{args.workers}, wrk -t{args.threads} -c{args.connections}, "
         f"{args.rounds} x {args.seconds}s interleaved (medians); "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
-        f"{'backend':<11}{'target':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'failed':>8}",
     ]
     for backend, res in results.items():
+        lines.append(f"{backend}")
         if "error" in res:
-            lines.append(f"{backend:<11}{res['error']}")
+            lines.append(f"  {res['error']}")
             continue
+        lines.append(f"  {'target':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'failed':>8}")
         for name in ("baseline", "gateway"):
             r = res[name]
             lines.append(
-                f"{backend:<11}{name:<10}{r['rps']:>9.0f}{r['p50_ms']:>9.2f}"
+                f"  {name:<10}{r['rps']:>9.0f}{r['p50_ms']:>9.2f}"
                 f"{r['p99_ms']:>9.2f}{r['failed_requests']:>8}"
             )
         verdict = "meets" if res["ratio"] >= TARGET_RATIO else "BELOW"
         lines.append(
-            f"{backend:<11}ratio gateway/baseline {res['ratio']:.2f} ({verdict} the "
+            f"  ratio gateway/baseline {res['ratio']:.2f} ({verdict} the "
             f"{TARGET_RATIO}x target; per round {res['ratios']})"
         )
     return "\n".join(lines)
@@ -233,7 +242,13 @@ def main(argv: list[str] | None = None) -> int:
     """Run every backend, print the report, write bench/out/read.json."""
     args = parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    results = {b: bench_backend(b, args) for b in args.backends.split(",") if b}
+    results: dict[str, dict[str, Any]] = {}
+    for backend in (b for b in args.backends.split(",") if b):
+        scenarios = bench_backend(backend, args)
+        if "error" in scenarios:
+            results[backend] = scenarios
+            continue
+        results |= {f"{backend}: {name}": res for name, res in scenarios.items()}
     (args.out / "read.json").write_text(json.dumps(results, indent=2))
     print(report(results, args))
     failed = any("error" in r or r["gateway"]["failed_requests"] for r in results.values())
