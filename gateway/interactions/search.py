@@ -21,6 +21,7 @@ from gateway.errors import InvalidSearch
 from gateway.interactions import searchset
 from gateway.interactions.guard import require, require_type
 from gateway.interactions.messages import FhirRequest, FhirResponse
+from gateway.interactions.patient_scope import require_own_patient
 from gateway.search import paging, results
 from gateway.search.parse import Criterion, ParseContext, criteria
 from gateway.search.registry import in_patient_compartment
@@ -109,6 +110,7 @@ def search(
     for rtype in types:
         require_type(rtype)
         require(ctx, rtype, "s")
+        require_own_patient(ctx, rtype, params)
     per_type, unknown = _parse(types, params, request.base_url, _strict(request))
     opts = results.options(types, params, settings)
     if len(types) > 1 and any(k.param is not None for k in opts.sort):

@@ -46,8 +46,9 @@ def test_patient_search_sees_only_own_compartment(run: Search) -> None:
     assert ids(run("ExplanationOfBenefit", ctx=ANN)) == {"eob-1"}
 
 
-def test_patient_search_for_another_patient_finds_nothing(run: Search) -> None:
-    assert ids(run("ExplanationOfBenefit", ("patient", "pat-bob"), ctx=ANN)) == set()
+def test_patient_search_for_another_patient_is_refused(run: Search) -> None:
+    with pytest.raises(Forbidden):
+        run("ExplanationOfBenefit", ("patient", "pat-bob"), ctx=ANN)
 
 
 def test_patient_sees_only_own_patient_resource(run: Search) -> None:
