@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Flask, current_app
 
 from auth.context import DIRECTORY_TYPES, AccessContext
+from gateway.api.db import connection
 from gateway.audit.buffer import AuditBuffer
 from gateway.audit.log import Outcome, record, row_values
 from gateway.interactions.dispatch import WRITES
@@ -38,8 +39,6 @@ def audit(
     if ctx.kind == "internal" or not _member_data(resource_type, ids):
         return
     if interaction in WRITES and outcome == "success":
-        from gateway.api.db import connection
-
         record(connection(), ctx, interaction, resource_type, ids, outcome)
         connection().commit()
         return

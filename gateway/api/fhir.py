@@ -73,14 +73,14 @@ def _headers(environ: dict[str, Any]) -> dict[str, str]:
 def run(interaction: dispatch.Interaction, **route: str | None) -> Response:
     """Parse, call the interaction with the caller's access, audit, render."""
     req = fhir_request(**route)
-    ctx = AccessContext.anonymous()
+    ctx: AccessContext | None = None  # stays None when the token itself is refused
     try:
         ctx = access_context(request.headers.get("Authorization"))
         result = dispatch.handle(interaction, req, ctx, connection(), gateway_state().settings)
     except FhirError as error:
         outcome: Outcome = "refused" if error.status in (401, 403, 404, 410) else "failed"
         refused = (f"{req.resource_type}/{req.resource_id}",) if req.resource_id else ()
-        audit(ctx, interaction, req.resource_type, refused, outcome)
+        audit(ctx or AccessContext.anonymous(), interaction, req.resource_type, refused, outcome)
         raise
     audit(ctx, interaction, req.resource_type, result.resource_ids, "success")
     return render(result)

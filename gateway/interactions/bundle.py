@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from auth.context import AccessContext
 from config import Settings
 from gateway.errors import FhirError, Invalid, InvalidResource
+from gateway.interactions import write
 from gateway.interactions.body import check_resource, parse_json
 from gateway.interactions.bundles import bundle_bytes, entry_bytes
 from gateway.interactions.messages import FhirRequest, FhirResponse
@@ -101,7 +102,7 @@ def _batch_entry(
 def _execute(
     entry: Entry, ctx: AccessContext, conn: Connection, settings: Settings
 ) -> FhirResponse:
-    from gateway.interactions import dispatch, write
+    from gateway.interactions import dispatch  # dispatch imports this module: import on use
 
     if entry.interaction == "create":
         return write.create(entry.request, ctx, conn, assigned_id=entry.assigned_id)

@@ -17,6 +17,7 @@ import orjson
 from auth.discovery import endpoints
 from config import Settings
 from gateway.fhir import FHIR_VERSION, is_resource_type
+from gateway.search.capability import search_capability, searchable_types
 
 IG_INDEX = Path(__file__).resolve().parents[2] / "config" / "ig_index.json"
 
@@ -60,8 +61,6 @@ def _instantiates() -> list[str]:
 
 
 def _resource_entry(rtype: str, profiles: list[str]) -> dict[str, Any]:
-    from gateway.search.capability import search_capability
-
     entry: dict[str, Any] = {"type": rtype}
     if profiles:
         entry["supportedProfile"] = profiles
@@ -81,8 +80,6 @@ def _resource_entry(rtype: str, profiles: list[str]) -> dict[str, Any]:
 
 def capability_statement(settings: Settings, software_version: str) -> dict[str, Any]:
     """The server's CapabilityStatement as a dict."""
-    from gateway.search.capability import searchable_types
-
     by_type = _profiles_by_type()
     types = sorted(t for t in set(by_type) | set(searchable_types()) if is_resource_type(t))
     return {

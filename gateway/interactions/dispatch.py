@@ -13,7 +13,9 @@ from sqlalchemy.engine import Connection
 from auth.context import AccessContext
 from config import Settings
 from gateway.interactions import history, read, write
+from gateway.interactions.bundle import process_bundle
 from gateway.interactions.messages import FhirRequest, FhirResponse
+from gateway.interactions.search import search
 from gateway.store.engine import write_transaction
 
 Interaction = Literal[
@@ -37,16 +39,12 @@ WRITES: frozenset[str] = frozenset({"create", "update", "delete", "bundle"})
 def _search(
     request: FhirRequest, ctx: AccessContext, conn: Connection, settings: Settings
 ) -> FhirResponse:
-    from gateway.interactions.search import search
-
     return search(request, ctx, conn, settings)
 
 
 def _bundle(
     request: FhirRequest, ctx: AccessContext, conn: Connection, settings: Settings
 ) -> FhirResponse:
-    from gateway.interactions.bundle import process_bundle
-
     return process_bundle(request, ctx, conn, settings)
 
 

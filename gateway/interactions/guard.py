@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy.engine import Connection
-
 from auth.context import AccessContext
 from gateway.errors import Forbidden, Unauthorized, UnknownType
 from gateway.fhir import is_resource_type
@@ -31,17 +29,3 @@ def require(ctx: AccessContext, resource_type: str, interaction: str) -> None:
         f"the access token does not allow {verb} of {resource_type}",
         headers={"WWW-Authenticate": 'Bearer realm="fhir", error="insufficient_scope"'},
     )
-
-
-def visible(conn: Connection, ctx: AccessContext, resource_type: str, rid: int) -> bool:
-    """True when the resource is inside what ``ctx`` may see (its compartment, its grants)."""
-    if ctx.kind == "internal":
-        return True
-    grant = ctx.grant_for(resource_type)
-    if ctx.kind != "patient" and grant is not None and not grant.filters:
-        # No compartment and no granular filter: the type grant (checked by require) decides,
-        # so the read needs no second query.
-        return True
-    from gateway.store.restriction import visible as restricted
-
-    return restricted(conn, ctx, resource_type, rid)

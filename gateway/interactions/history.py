@@ -17,10 +17,11 @@ from auth.context import AccessContext
 from config import Settings
 from gateway.errors import Forbidden, InvalidSearch, NotFound
 from gateway.interactions.bundles import bundle_bytes, entry_bytes
-from gateway.interactions.guard import require, require_type, visible
+from gateway.interactions.guard import require, require_type
 from gateway.interactions.messages import FhirRequest, FhirResponse
 from gateway.store.records import StoredResource, as_utc, fhir_instant
 from gateway.store.repository import Repository
+from gateway.store.restriction import visible
 
 _STATUS = {"POST": "201 Created", "PUT": "200 OK", "DELETE": "204 No Content"}
 Cursor = tuple[datetime, int, int]

@@ -8,10 +8,11 @@ from sqlalchemy.engine import Connection
 
 from auth.context import AccessContext
 from gateway.errors import Gone, InvalidSearch, NotFound
-from gateway.interactions.guard import require, require_type, visible
+from gateway.interactions.guard import require, require_type
 from gateway.interactions.messages import FhirRequest, FhirResponse
 from gateway.store.records import StoredResource
 from gateway.store.repository import Repository
+from gateway.store.restriction import visible
 
 
 def read(request: FhirRequest, ctx: AccessContext, conn: Connection) -> FhirResponse:

@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from gateway.interactions.bundles import bundle_bytes, entry_bytes
 from gateway.store.records import fhir_instant
 
 SUBSETTED = {
@@ -31,7 +32,6 @@ def bundle(
 ) -> bytes:
     """A searchset Bundle: entries are (fullUrl, resource bytes, search mode)."""
     head: dict[str, Any] = {
-        "resourceType": "Bundle",
         "id": str(uuid.uuid4()),
         "meta": {"lastUpdated": fhir_instant(datetime.now(UTC))},
         "type": "searchset",
@@ -39,17 +39,9 @@ def bundle(
     if total is not None:
         head["total"] = total
     head["link"] = [{"relation": rel, "url": url} for rel, url in links]
-    out = bytearray(orjson.dumps(head)[:-1])
-    if entries:
-        out += b',"entry":['
-        out += b",".join(
-            b'{"fullUrl":%s,"resource":%s,"search":{"mode":"%s"}}'
-            % (orjson.dumps(url), body, mode.encode())
-            for url, body, mode in entries
-        )
-        out += b"]"
-    out += b"}"
-    return bytes(out)
+    return bundle_bytes(
+        head, (entry_bytes(body, fullUrl=url, search={"mode": mode}) for url, body, mode in entries)
+    )
 
 
 @cache

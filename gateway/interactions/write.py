@@ -16,10 +16,12 @@ from sqlalchemy.engine import Connection
 from auth.context import AccessContext
 from gateway.errors import Invalid, NotFound, PreconditionFailed
 from gateway.interactions.body import check_id, check_resource, parse_json
-from gateway.interactions.guard import require, require_type, visible
+from gateway.interactions.guard import require, require_type
 from gateway.interactions.messages import FhirRequest, FhirResponse
 from gateway.interactions.read import resource_response
+from gateway.interactions.search import matching_ids
 from gateway.store.repository import Repository, VersionConflict
+from gateway.store.restriction import visible
 
 _ETAG = re.compile(r'^(?:W/)?"?(\d+)"?$')
 
@@ -95,8 +97,6 @@ def delete(request: FhirRequest, ctx: AccessContext, conn: Connection) -> FhirRe
 def _conditional_match(
     conn: Connection, ctx: AccessContext, rtype: str, condition: str
 ) -> str | None:
-    from gateway.interactions.search import matching_ids
-
     params = parse_qsl(condition.lstrip("?"), keep_blank_values=True)
     if not params:
         raise Invalid("If-None-Exist has no search parameters", expression=["If-None-Exist"])

@@ -94,6 +94,10 @@ def visible(conn: Connection, ctx: AccessContext, resource_type: str, rid: int) 
     """True when ``ctx`` may read resource ``rid`` (one indexed query; none for internal)."""
     if ctx.kind == "internal":
         return True
+    grant = ctx.grant_for(resource_type)
+    if ctx.kind != "patient" and grant is not None and not grant.filters:
+        # No compartment and no granular filter: the type grant (already checked) decides.
+        return True
     condition = restrict(ctx, resource_type, resource, "r")
     statement = select(literal(1)).where(resource.c.rid == rid, condition)
     return conn.execute(statement).first() is not None
