@@ -90,3 +90,16 @@ def test_buffer_keeps_rows_when_a_flush_fails(tmp_path: Any) -> None:
     assert buffer.flush() == 0
     assert len(buffer._rows) == 1
     buffer._rows.clear()  # nothing left for the exit flush
+
+
+def test_anonymous_cannot_write_the_public_directory(app: Flask, stored: dict[str, str]) -> None:
+    client = app.test_client()
+    body = {"resourceType": "Practitioner", "id": stored["doc"], "active": False}
+    headers = {"Content-Type": "application/fhir+json"}
+    assert client.post("/fhir/Practitioner", json=body, headers=headers).status_code == 401
+    put = client.put(f"/fhir/Practitioner/{stored['doc']}", json=body, headers=headers)
+    assert put.status_code == 401
+    assert client.delete(f"/fhir/Practitioner/{stored['doc']}").status_code == 401
+    read = client.get(f"/fhir/Practitioner/{stored['doc']}").get_json()
+    assert read["meta"]["versionId"] == "1"
+    assert "active" not in read
