@@ -63,14 +63,28 @@ def _cors_for_fhir(response: Response) -> Response:
     """Browser SMART apps call the FHIR API cross-origin with a bearer token (no cookies)."""
     origin = request.headers.get("Origin")
     if origin and request.path.startswith("/fhir"):
-        response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Access-Control-Expose-Headers"] = _FHIR_EXPOSED_HEADERS
-        response.headers.add("Vary", "Origin")
-        if request.method == "OPTIONS":
-            response.headers["Access-Control-Allow-Headers"] = _FHIR_REQUEST_HEADERS
-            response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, DELETE"
-            response.headers["Access-Control-Max-Age"] = "600"
+        for name, value in fhir_cors_headers(origin, request.method):
+            if name == "Vary":
+                response.headers.add(name, value)
+            else:
+                response.headers[name] = value
     return response
+
+
+def fhir_cors_headers(origin: str, method: str) -> list[tuple[str, str]]:
+    """The CORS response headers of a /fhir request from ``origin``."""
+    headers = [
+        ("Access-Control-Allow-Origin", origin),
+        ("Access-Control-Expose-Headers", _FHIR_EXPOSED_HEADERS),
+        ("Vary", "Origin"),
+    ]
+    if method == "OPTIONS":
+        headers += [
+            ("Access-Control-Allow-Headers", _FHIR_REQUEST_HEADERS),
+            ("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE"),
+            ("Access-Control-Max-Age", "600"),
+        ]
+    return headers
 
 
 def server() -> SmartServer:

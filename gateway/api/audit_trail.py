@@ -8,6 +8,7 @@ and are not audited.
 from __future__ import annotations
 
 from flask import Flask, current_app
+from sqlalchemy.engine import Connection
 
 from auth.context import DIRECTORY_TYPES, AccessContext
 from gateway.api.db import connection
@@ -35,14 +36,29 @@ def audit(
     ids: tuple[str, ...],
     outcome: Outcome,
 ) -> None:
-    """Record one interaction on member data."""
+    """Record one interaction on member data (the current request's connection and buffer)."""
+    if ctx.kind == "internal" or not _member_data(resource_type, ids):
+        return
+    record_access(audit_buffer(), connection(), ctx, interaction, resource_type, ids, outcome)
+
+
+def record_access(
+    buffer: AuditBuffer,
+    conn: Connection,
+    ctx: AccessContext,
+    interaction: str,
+    resource_type: str | None,
+    ids: tuple[str, ...],
+    outcome: Outcome,
+) -> None:
+    """Record one interaction on member data: writes now (after their commit), reads buffered."""
     if ctx.kind == "internal" or not _member_data(resource_type, ids):
         return
     if interaction in WRITES and outcome == "success":
-        record(connection(), ctx, interaction, resource_type, ids, outcome)
-        connection().commit()
+        record(conn, ctx, interaction, resource_type, ids, outcome)
+        conn.commit()
         return
-    audit_buffer().add(row_values(ctx, interaction, resource_type, ids, outcome))
+    buffer.add(row_values(ctx, interaction, resource_type, ids, outcome))
 
 
 def _member_data(resource_type: str | None, ids: tuple[str, ...]) -> bool:

@@ -53,12 +53,12 @@ def fhir_request(**route: str | None) -> FhirRequest:
         version_id=route.get("vid"),
         operation=route.get("operation"),
         params=params,
-        headers=_headers(http.environ),
+        headers=request_headers(http.environ),
         body=body,
     )
 
 
-def _headers(environ: dict[str, Any]) -> dict[str, str]:
+def request_headers(environ: dict[str, Any]) -> dict[str, str]:
     """Request headers by lower-case name, read straight from the WSGI environ."""
     headers = {
         key[5:].replace("_", "-").lower(): value

@@ -20,12 +20,16 @@ def check_accept(request: Request) -> None:
         if fmt.split(";")[0].strip() not in _JSON_FORMATS:
             raise NotAcceptable("only JSON is supported: use _format=json")
         return
-    accept = request.environ.get("HTTP_ACCEPT")
-    if not accept:
-        return
-    kinds = [part.split(";")[0].strip() for part in accept.split(",")]
-    if not any(k in _JSON_FORMATS or k in ("*/*", "application/*", "") for k in kinds):
+    if not accepts_json(request.environ.get("HTTP_ACCEPT")):
         raise NotAcceptable("only application/fhir+json and application/json are produced")
+
+
+def accepts_json(accept: str | None) -> bool:
+    """Whether an ``Accept`` header value admits FHIR JSON (no header admits anything)."""
+    if not accept or accept in _JSON_FORMATS:
+        return True
+    kinds = [part.split(";")[0].strip() for part in accept.split(",")]
+    return any(k in _JSON_FORMATS or k in ("*/*", "application/*", "") for k in kinds)
 
 
 def check_content_type(request: Request, *, form_allowed: bool = False) -> None:

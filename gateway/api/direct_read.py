@@ -1,0 +1,169 @@
+"""Read-by-id answered straight from WSGI, without Flask's request cycle (ADR 0005).
+
+``GET /fhir/<type>/<id>`` is the most frequent request of the Patient Access and Provider
+Directory APIs. Flask's request context, URL routing, hooks and response object cost more
+than everything the read itself does (bench/README.md), so this middleware answers that one
+request shape itself, with the same functions the Flask view uses: the token check
+(:func:`auth.tokens.verify`), the read interaction (:func:`dispatch.handle`), the audit trail
+(:func:`record_access`) and the CORS headers. It answers only a success (200, or 304 for a
+matching ``If-None-Match``); anything else (a query string, a refused token, 404, 410, a
+database error, the first request of a process) is passed to the Flask app unchanged, which
+then produces the error exactly as before. ``tests/integration/rest/test_direct_read.py``
+checks that both paths answer byte for byte the same.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+from werkzeug.http import remove_entity_headers
+
+from auth.context import AccessContext
+from auth.flask_app import fhir_cors_headers
+from auth.tokens import InvalidToken, verify
+from gateway.api.audit_trail import record_access
+from gateway.api.fhir import request_headers
+from gateway.api.logs import LOG, new_correlation_id
+from gateway.api.negotiation import accepts_json
+from gateway.audit.buffer import AuditBuffer
+from gateway.errors import FhirError
+from gateway.interactions import dispatch
+from gateway.interactions.messages import FhirRequest, FhirResponse
+from gateway.state import GatewayState
+from gateway.store.engine import request_connection
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+# The Flask route's shape; an id outside FHIR's [A-Za-z0-9\-\.]{1,64} goes to Flask (404).
+_READ = re.compile(r"/fhir/([A-Z][A-Za-z]{1,63})/([A-Za-z0-9\-.]{1,64})\Z")
+_ROUTE = "/fhir/<rtype>/<rid>"
+_STATUS = {200: "200 OK", 304: "304 NOT MODIFIED"}
+_ANONYMOUS = AccessContext.anonymous()
+
+
+class DirectRead:
+    """WSGI middleware: plain reads by id here, every other request to ``flask_app``."""
+
+    def __init__(self, flask_app: WsgiApp, state: GatewayState, audit: AuditBuffer) -> None:
+        self.flask_app = flask_app
+        self.state = state
+        self.audit = audit
+        self.base_url = state.base_url
+        self._local = threading.local()
+        self._opened: list[Connection] = []
+        self._lock = threading.Lock()
+        self._pid = os.getpid()  # the process that built the app (gunicorn's master)
+        self._db_errors = (DBAPIError, state.engine.dialect.loaded_dbapi.Error)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if (
+            environ["REQUEST_METHOD"] == "GET"
+            and not environ.get("QUERY_STRING")
+            and self._pid == os.getpid()
+        ):
+            match = _READ.match(environ.get("PATH_INFO", ""))
+            answer = self._answer(environ, match[1], match[2]) if match else None
+            if answer is not None:
+                status, headers, body = answer
+                start_response(status, headers)
+                return (body,)
+        # The first request of a forked worker takes the full path, so Flask's once-per-process
+        # hooks (resuming EHR jobs) run in every worker.
+        self._pid = os.getpid()
+        return self.flask_app(environ, start_response)
+
+    def _answer(
+        self, environ: dict[str, Any], rtype: str, rid: str
+    ) -> tuple[str, list[tuple[str, str]], bytes] | None:
+        """Status, headers and body of a successful read, or ``None`` to let Flask answer."""
+        if not accepts_json(environ.get("HTTP_ACCEPT")):
+            return None
+        conn = self._connection()
+        try:
+            try:
+                result, ctx = self._read(conn, environ, rtype, rid)
+            finally:
+                if conn.in_transaction():  # a visibility query began one (SQLite)
+                    conn.rollback()
+        except (FhirError, InvalidToken):
+            return None
+        except Exception:
+            # A broken connection or a bug: Flask answers it (a 500 naming a correlation id,
+            # logged), and this connection is dropped, not trusted again.
+            self._discard(conn)
+            return None
+        if result.status not in _STATUS:
+            return None
+        record_access(self.audit, conn, ctx, "read", rtype, result.resource_ids, "success")
+        return _STATUS[result.status], self._headers(environ, result), result.body or b""
+
+    def _read(
+        self, conn: Connection, environ: dict[str, Any], rtype: str, rid: str
+    ) -> tuple[FhirResponse, AccessContext]:
+        authorization = environ.get("HTTP_AUTHORIZATION")
+        ctx = _ANONYMOUS if authorization is None else verify(conn, authorization, self.base_url)
+        request = FhirRequest(
+            method="GET",
+            base_url=self.base_url,
+            resource_type=rtype,
+            resource_id=rid,
+            headers=request_headers(environ),
+        )
+        return dispatch.handle("read", request, ctx, conn, self.state.settings), ctx
+
+    def _headers(self, environ: dict[str, Any], result: FhirResponse) -> list[tuple[str, str]]:
+        headers = [("Content-Type", result.content_type)] if result.status == 200 else []
+        if result.body:
+            headers.append(("Content-Length", str(len(result.body))))
+        headers += result.headers.items()
+        if result.status == 304:
+            remove_entity_headers(headers)  # as werkzeug does for the Flask view's 304
+        origin = environ.get("HTTP_ORIGIN")
+        if origin:
+            headers += fhir_cors_headers(origin, "GET")
+        cid = new_correlation_id()
+        headers.append(("X-Request-Id", cid))
+        if LOG.isEnabledFor(logging.DEBUG):
+            extra = {"correlation_id": cid, "method": "GET", "route": _ROUTE}
+            LOG.debug("request", extra={**extra, "status": result.status})
+        return headers
+
+    def _connection(self) -> Connection:
+        """This thread's connection, kept across requests (ADR 0005)."""
+        conn: Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = request_connection(self.state.engine)
+            with self._lock:
+                self._opened.append(conn)
+        return conn
+
+    def _discard(self, conn: Connection) -> None:
+        self._local.conn = None
+        with self._lock:
+            self._opened.remove(conn)
+        try:
+            conn.invalidate()
+        except self._db_errors:
+            LOG.warning("could not close a broken database connection")
+
+    def close(self) -> None:
+        """Return every thread's connection (tests, and an orderly shutdown)."""
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for conn in opened:
+            conn.close()
+        self._local = threading.local()
+
+
+def init_app(app: Flask, state: GatewayState) -> None:
+    """Put the direct read in front of the Flask app (after every other module's setup)."""
+    direct = DirectRead(app.wsgi_app, state, app.extensions["audit_buffer"])
+    app.extensions["direct_read"] = direct
+    app.wsgi_app = direct  # type: ignore[method-assign]
