@@ -23,7 +23,7 @@ APP_MODULES: tuple[str, ...] = (
     "auth.flask_app",
     "gateway.api.auth_views",
     "gateway.api.ehr_views",
-    "gateway.api.direct_read",  # last: it wraps the finished app
+    "gateway.api.direct_path",  # last: it wraps the finished app
 )
 
 

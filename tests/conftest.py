@@ -104,7 +104,7 @@ def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
     yield build
     for app in built:
         app.extensions["audit_buffer"].close()  # no late rows in the next test's database
-        app.extensions["direct_read"].close()
+        app.extensions["direct_path"].close()
         app.extensions["gateway"].engine.dispose()
 
 

@@ -1,15 +1,16 @@
-"""Read-by-id answered straight from WSGI, without Flask's request cycle (ADR 0005).
+"""Reads by id and type-level searches answered straight from WSGI, before Flask (ADR 0005).
 
-``GET /fhir/<type>/<id>`` is the most frequent request of the Patient Access and Provider
-Directory APIs. Flask's request context, URL routing, hooks and response object cost more
-than everything the read itself does (bench/README.md), so this middleware answers that one
-request shape itself, with the same functions the Flask view uses: the token check
-(:func:`auth.tokens.verify`), the read interaction (:func:`dispatch.handle`), the audit trail
-(:func:`record_access`) and the CORS headers. It answers only a success (200, or 304 for a
-matching ``If-None-Match``); anything else (a query string, a refused token, 404, 410, a
-database error, the first request of a process) is passed to the Flask app unchanged, which
-then produces the error exactly as before. ``tests/integration/rest/test_direct_read.py``
-checks that both paths answer byte for byte the same.
+``GET /fhir/<type>/<id>`` and ``GET /fhir/<type>?...`` are the most frequent requests of the
+Patient Access and Provider Directory APIs. Flask's request context, URL routing, hooks and
+response object cost more than everything a read does (bench/README.md), so this middleware
+answers those two request shapes itself, with the functions the Flask views use: the token
+check (:func:`auth.tokens.verify`), the interaction (:func:`dispatch.handle`), the audit trail
+(:func:`record_access`), the query-string parsing of werkzeug and the CORS headers. It answers
+only a success (200, or 304 for a read with a matching ``If-None-Match``); anything else (a
+refused token, 400, 404, 410, a database error, ``_format``, the first request of a forked
+worker) is passed to the Flask app unchanged, which then answers exactly as before.
+``tests/integration/rest/test_direct_path.py`` checks that both paths answer byte for byte
+the same.
 """
 
 from __future__ import annotations
@@ -20,10 +21,13 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qsl
 
+import werkzeug.urls  # noqa: F401  registers the "werkzeug.url_quote" codec error handler
 from flask import Flask
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
+from werkzeug.datastructures import MultiDict
 from werkzeug.http import remove_entity_headers
 
 from auth.context import AccessContext
@@ -41,15 +45,16 @@ from gateway.state import GatewayState
 from gateway.store.engine import request_connection
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-# The Flask route's shape; an id outside FHIR's [A-Za-z0-9\-\.]{1,64} goes to Flask (404).
-_READ = re.compile(r"/fhir/([A-Z][A-Za-z]{1,63})/([A-Za-z0-9\-.]{1,64})\Z")
-_ROUTE = "/fhir/<rtype>/<rid>"
+# The Flask routes' shapes; an id outside FHIR's [A-Za-z0-9\-\.]{1,64} goes to Flask (404).
+_PATH = re.compile(r"/fhir/([A-Z][A-Za-z]{1,63})(?:/([A-Za-z0-9\-.]{1,64}))?\Z")
+_ROUTES = {"read": "/fhir/<rtype>/<rid>", "search-type": "/fhir/<rtype>"}
 _STATUS = {200: "200 OK", 304: "304 NOT MODIFIED"}
 _ANONYMOUS = AccessContext.anonymous()
+Answer = tuple[str, list[tuple[str, str]], bytes]
 
 
-class DirectRead:
-    """WSGI middleware: plain reads by id here, every other request to ``flask_app``."""
+class DirectPath:
+    """WSGI middleware: reads by id and type searches here, every other request to Flask."""
 
     def __init__(self, flask_app: WsgiApp, state: GatewayState, audit: AuditBuffer) -> None:
         self.flask_app = flask_app
@@ -63,12 +68,8 @@ class DirectRead:
         self._db_errors = (DBAPIError, state.engine.dialect.loaded_dbapi.Error)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        if (
-            environ["REQUEST_METHOD"] == "GET"
-            and not environ.get("QUERY_STRING")
-            and self._pid == os.getpid()
-        ):
-            match = _READ.match(environ.get("PATH_INFO", ""))
+        if environ["REQUEST_METHOD"] == "GET" and self._pid == os.getpid():
+            match = _PATH.match(environ.get("PATH_INFO", ""))
             answer = self._answer(environ, match[1], match[2]) if match else None
             if answer is not None:
                 status, headers, body = answer
@@ -79,16 +80,16 @@ class DirectRead:
         self._pid = os.getpid()
         return self.flask_app(environ, start_response)
 
-    def _answer(
-        self, environ: dict[str, Any], rtype: str, rid: str
-    ) -> tuple[str, list[tuple[str, str]], bytes] | None:
-        """Status, headers and body of a successful read, or ``None`` to let Flask answer."""
-        if not accepts_json(environ.get("HTTP_ACCEPT")):
+    def _answer(self, environ: dict[str, Any], rtype: str, rid: str | None) -> Answer | None:
+        """Status, headers and body of a success, or ``None`` to let Flask answer."""
+        query = environ.get("QUERY_STRING", "")
+        if (rid and query) or "_format" in query or not accepts_json(environ.get("HTTP_ACCEPT")):
             return None
+        interaction: dispatch.Interaction = "read" if rid else "search-type"
         conn = self._connection()
         try:
             try:
-                result, ctx = self._read(conn, environ, rtype, rid)
+                result, ctx = self._run(conn, environ, interaction, rtype, rid)
             finally:
                 if conn.in_transaction():  # a visibility query began one (SQLite)
                     conn.rollback()
@@ -101,11 +102,17 @@ class DirectRead:
             return None
         if result.status not in _STATUS:
             return None
-        record_access(self.audit, conn, ctx, "read", rtype, result.resource_ids, "success")
-        return _STATUS[result.status], self._headers(environ, result), result.body or b""
+        record_access(self.audit, conn, ctx, interaction, rtype, result.resource_ids, "success")
+        headers = self._headers(environ, result, interaction)
+        return _STATUS[result.status], headers, result.body or b""
 
-    def _read(
-        self, conn: Connection, environ: dict[str, Any], rtype: str, rid: str
+    def _run(
+        self,
+        conn: Connection,
+        environ: dict[str, Any],
+        interaction: dispatch.Interaction,
+        rtype: str,
+        rid: str | None,
     ) -> tuple[FhirResponse, AccessContext]:
         authorization = environ.get("HTTP_AUTHORIZATION")
         ctx = _ANONYMOUS if authorization is None else verify(conn, authorization, self.base_url)
@@ -114,11 +121,14 @@ class DirectRead:
             base_url=self.base_url,
             resource_type=rtype,
             resource_id=rid,
+            params=_params(environ.get("QUERY_STRING", "")),
             headers=request_headers(environ),
         )
-        return dispatch.handle("read", request, ctx, conn, self.state.settings), ctx
+        return dispatch.handle(interaction, request, ctx, conn, self.state.settings), ctx
 
-    def _headers(self, environ: dict[str, Any], result: FhirResponse) -> list[tuple[str, str]]:
+    def _headers(
+        self, environ: dict[str, Any], result: FhirResponse, interaction: str
+    ) -> list[tuple[str, str]]:
         headers = [("Content-Type", result.content_type)] if result.status == 200 else []
         if result.body:
             headers.append(("Content-Length", str(len(result.body))))
@@ -131,7 +141,7 @@ class DirectRead:
         cid = new_correlation_id()
         headers.append(("X-Request-Id", cid))
         if LOG.isEnabledFor(logging.DEBUG):
-            extra = {"correlation_id": cid, "method": "GET", "route": _ROUTE}
+            extra = {"correlation_id": cid, "method": "GET", "route": _ROUTES[interaction]}
             LOG.debug("request", extra={**extra, "status": result.status})
         return headers
 
@@ -162,8 +172,17 @@ class DirectRead:
         self._local = threading.local()
 
 
+def _params(query: str) -> tuple[tuple[str, str], ...]:
+    """The query parameters exactly as Flask's ``request.args.items(multi=True)`` gives them."""
+    if not query:
+        return ()
+    text = query.encode("latin-1").decode()
+    pairs = parse_qsl(text, keep_blank_values=True, errors="werkzeug.url_quote")
+    return tuple(MultiDict(pairs).items(multi=True))
+
+
 def init_app(app: Flask, state: GatewayState) -> None:
-    """Put the direct read in front of the Flask app (after every other module's setup)."""
-    direct = DirectRead(app.wsgi_app, state, app.extensions["audit_buffer"])
-    app.extensions["direct_read"] = direct
+    """Put the direct path in front of the Flask app (after every other module's setup)."""
+    direct = DirectPath(app.wsgi_app, state, app.extensions["audit_buffer"])
+    app.extensions["direct_path"] = direct
     app.wsgi_app = direct  # type: ignore[method-assign]
