@@ -47,6 +47,8 @@ from gateway.store.engine import request_connection
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 # The Flask routes' shapes; an id outside FHIR's [A-Za-z0-9\-\.]{1,64} goes to Flask (404).
 _PATH = re.compile(r"/fhir/([A-Z][A-Za-z]{1,63})(?:/([A-Za-z0-9\-.]{1,64}))?\Z")
+# A Flask rule naming a type literally (``/fhir/AuditEvent``) keeps that type's requests.
+_CLAIMED = re.compile(r"/fhir/([A-Z][A-Za-z]*)(?:/|\Z)")
 _ROUTES = {"read": "/fhir/<rtype>/<rid>", "search-type": "/fhir/<rtype>"}
 _STATUS = {200: "200 OK", 304: "304 NOT MODIFIED"}
 _ANONYMOUS = AccessContext.anonymous()
@@ -56,8 +58,15 @@ Answer = tuple[str, list[tuple[str, str]], bytes]
 class DirectPath:
     """WSGI middleware: reads by id and type searches here, every other request to Flask."""
 
-    def __init__(self, flask_app: WsgiApp, state: GatewayState, audit: AuditBuffer) -> None:
+    def __init__(
+        self,
+        flask_app: WsgiApp,
+        state: GatewayState,
+        audit: AuditBuffer,
+        claimed: frozenset[str] = frozenset(),
+    ) -> None:
         self.flask_app = flask_app
+        self.claimed = claimed  # types with Flask routes of their own (AuditEvent)
         self.state = state
         self.audit = audit
         self.base_url = state.base_url
@@ -83,7 +92,9 @@ class DirectPath:
     def _answer(self, environ: dict[str, Any], rtype: str, rid: str | None) -> Answer | None:
         """Status, headers and body of a success, or ``None`` to let Flask answer."""
         query = environ.get("QUERY_STRING", "")
-        if (rid and query) or "_format" in query or not accepts_json(environ.get("HTTP_ACCEPT")):
+        if rtype in self.claimed or (rid and query) or "_format" in query:
+            return None
+        if not accepts_json(environ.get("HTTP_ACCEPT")):
             return None
         interaction: dispatch.Interaction = "read" if rid else "search-type"
         conn = self._connection()
@@ -183,6 +194,9 @@ def _params(query: str) -> tuple[tuple[str, str], ...]:
 
 def init_app(app: Flask, state: GatewayState) -> None:
     """Put the direct path in front of the Flask app (after every other module's setup)."""
-    direct = DirectPath(app.wsgi_app, state, app.extensions["audit_buffer"])
+    claimed = frozenset(
+        match[1] for rule in app.url_map.iter_rules() if (match := _CLAIMED.match(rule.rule))
+    )
+    direct = DirectPath(app.wsgi_app, state, app.extensions["audit_buffer"], claimed)
     app.extensions["direct_path"] = direct
     app.wsgi_app = direct  # type: ignore[method-assign]
