@@ -126,18 +126,21 @@ def search(
         return FhirResponse(200, searchset.bundle([], [("self", _url(base, kept))], counted))
     hits, more = _page(conn, ctx, types, per_type, opts, token) if opts.count else ([], False)
     total = _main(ctx, types, per_type, opts).total(conn) if opts.total == "accurate" else None
-    entries = [
-        (
-            f"{request.base_url}/{h.resource_type}/{h.resource_id}",
-            searchset.shape(h.body, h.resource_type, opts.summary, opts.elements),
-            "match",
-        )
-        for h in hits
-    ]
+    prefix = f"{request.base_url}/"
+    if opts.summary or opts.elements:
+        entries = [
+            (
+                f"{prefix}{h.resource_type}/{h.resource_id}",
+                searchset.shape(h.body, h.resource_type, opts.summary, opts.elements),
+                "match",
+            )
+            for h in hits
+        ]
+    else:  # the common case: stored bytes as they are
+        entries = [(f"{prefix}{h.resource_type}/{h.resource_id}", h.body, "match") for h in hits]
     entries += _included(conn, ctx, opts, hits, request.base_url, settings)
     links = _links(base, kept, token, hits, more)
-    prefix = len(request.base_url) + 1
-    ids = tuple(url[prefix:] for url, _, mode in entries if mode != "outcome")
+    ids = tuple(url[len(prefix) :] for url, _, mode in entries if mode != "outcome")
     return FhirResponse(200, searchset.bundle(entries, links, total), resource_ids=ids)
 
 

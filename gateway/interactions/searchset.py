@@ -15,7 +15,6 @@ from typing import Any
 
 import orjson
 
-from gateway.interactions.bundles import bundle_bytes
 from gateway.store.records import fhir_instant
 
 SUBSETTED = {
@@ -31,8 +30,13 @@ def bundle(
     links: Sequence[tuple[str, str]],
     total: int | None = None,
 ) -> bytes:
-    """A searchset Bundle: entries are (fullUrl, resource bytes, search mode)."""
+    """A searchset Bundle: entries are (fullUrl, resource bytes, search mode).
+
+    The bytes :func:`~gateway.interactions.bundles.bundle_bytes` would make, in one join, so
+    each stored body is copied once.
+    """
     head: dict[str, Any] = {
+        "resourceType": "Bundle",
         "id": str(uuid.uuid4()),
         "meta": {"lastUpdated": fhir_instant(datetime.now(UTC))},
         "type": "searchset",
@@ -40,15 +44,17 @@ def bundle(
     if total is not None:
         head["total"] = total
     head["link"] = [{"relation": rel, "url": url} for rel, url in links]
-    return bundle_bytes(head, [_entry(url, body, mode) for url, body, mode in entries])
+    encoded = orjson.dumps(head)
+    if not entries:
+        return encoded
+    parts = [encoded[:-1], b',"entry":[']
+    for full_url, body, mode in entries:
+        parts += (b'{"fullUrl":', orjson.dumps(full_url), b',"resource":', body, _MODES[mode])
+    parts[-1] = parts[-1][:-1] + b"]}"  # no comma after the last entry
+    return b"".join(parts)
 
 
-_MODES = {mode: b',"search":{"mode":"%s"}}' % mode.encode() for mode in SEARCH_MODES}
-
-
-def _entry(full_url: str, body: bytes, mode: str) -> bytes:
-    """The bytes :func:`entry_bytes` makes for a searchset entry, without its generic work."""
-    return b'{"fullUrl":' + orjson.dumps(full_url) + b',"resource":' + body + _MODES[mode]
+_MODES = {mode: b',"search":{"mode":"%s"}},' % mode.encode() for mode in SEARCH_MODES}
 
 
 @cache
