@@ -18,7 +18,9 @@ from auth.models import digest
 from auth.records import now
 from auth.scopes import grants_for
 
-_QUERY = select(
+# What verification needs of a token row, in this order (also read together with a resource
+# by gateway.store.authorized_read, in one round trip).
+TOKEN_COLUMNS = (
     t.token.c.client_id,
     t.token.c.kind,
     t.token.c.patient_id,
@@ -27,7 +29,8 @@ _QUERY = select(
     t.token.c.audience,
     t.token.c.expires_at,
     t.token.c.revoked,
-).where(t.token.c.access_hash == bindparam("h"))
+)
+_QUERY = select(*TOKEN_COLUMNS).where(t.token.c.access_hash == bindparam("h"))
 _CONTEXTS: dict[str, tuple[str, ...]] = {
     "patient": ("patient", "user"),
     "user": ("user",),
@@ -54,9 +57,17 @@ def bearer_value(authorization: str) -> str:
 
 def verify(conn: Connection, authorization: str, audience: str) -> AccessContext:
     """The AccessContext of a bearer token, or :class:`InvalidToken`."""
-    value = bearer_value(authorization)
-    token_hash = digest(value)
-    row = _lookup(conn, token_hash)
+    token_hash = token_hash_of(authorization)
+    return context_of(_lookup(conn, token_hash), token_hash, audience)
+
+
+def token_hash_of(authorization: str) -> str:
+    """The stored hash of an ``Authorization: Bearer`` header's token."""
+    return digest(bearer_value(authorization))
+
+
+def context_of(row: tuple[Any, ...] | None, token_hash: str, audience: str) -> AccessContext:
+    """The AccessContext of a token row (:data:`TOKEN_COLUMNS`), or :class:`InvalidToken`."""
     if row is None:
         raise InvalidToken("invalid_token", "the access token is not valid")
     client_id, kind_name, patient_id, fhir_user, scope, token_audience, expires, revoked = row

@@ -32,7 +32,7 @@ from werkzeug.http import remove_entity_headers
 
 from auth.context import AccessContext
 from auth.flask_app import fhir_cors_headers
-from auth.tokens import InvalidToken, verify
+from auth.tokens import InvalidToken, context_of, token_hash_of, verify
 from gateway.api.audit_trail import record_access
 from gateway.api.fhir import request_headers
 from gateway.api.logs import LOG, new_correlation_id
@@ -41,7 +41,9 @@ from gateway.audit.buffer import AuditBuffer
 from gateway.errors import FhirError
 from gateway.interactions import dispatch
 from gateway.interactions.messages import FhirRequest, FhirResponse
+from gateway.interactions.read import read_fetched
 from gateway.state import GatewayState
+from gateway.store.authorized_read import token_and_resource
 from gateway.store.engine import request_connection
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -125,8 +127,6 @@ class DirectPath:
         rtype: str,
         rid: str | None,
     ) -> tuple[FhirResponse, AccessContext]:
-        authorization = environ.get("HTTP_AUTHORIZATION")
-        ctx = _ANONYMOUS if authorization is None else verify(conn, authorization, self.base_url)
         request = FhirRequest(
             method="GET",
             base_url=self.base_url,
@@ -135,6 +135,16 @@ class DirectPath:
             params=_params(environ.get("QUERY_STRING", "")),
             headers=request_headers(environ),
         )
+        authorization = environ.get("HTTP_AUTHORIZATION")
+        if authorization is None:
+            ctx = _ANONYMOUS
+        elif rid is not None:  # the token and the resource in one round trip
+            token_hash = token_hash_of(authorization)
+            row, stored = token_and_resource(conn, token_hash, rtype, rid)
+            ctx = context_of(row, token_hash, self.base_url)
+            return read_fetched(request, ctx, conn, stored), ctx
+        else:
+            ctx = verify(conn, authorization, self.base_url)
         return dispatch.handle(interaction, request, ctx, conn, self.state.settings), ctx
 
     def _headers(

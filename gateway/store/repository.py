@@ -21,7 +21,8 @@ from gateway.store.raw import RawStatement
 from gateway.store.records import StoredResource, WriteOutcome, as_utc, fhir_instant
 from gateway.store.tables import resource, resource_history
 
-_COLUMNS = (
+# The columns of a stored resource, in the order stored_row() reads them.
+COLUMNS = (
     resource.c.rid,
     resource.c.res_type,
     resource.c.res_id,
@@ -31,7 +32,7 @@ _COLUMNS = (
     resource.c.body,
 )
 _READ = RawStatement(
-    select(*_COLUMNS).where(
+    select(*COLUMNS).where(
         resource.c.res_type == bindparam("t"), resource.c.res_id == bindparam("i")
     )
 )
@@ -73,7 +74,7 @@ class Repository:
     def read(self, resource_type: str, resource_id: str) -> StoredResource | None:
         """The current version (possibly a deletion marker), or ``None`` if never stored."""
         row = _READ.fetchone(self.conn, t=resource_type, i=resource_id)
-        return _stored(row) if row else None
+        return stored_row(row) if row else None
 
     def vread(self, resource_type: str, resource_id: str, version: int) -> StoredResource | None:
         """One version from the history, or ``None``."""
@@ -133,7 +134,7 @@ class Repository:
         last = 0
         while True:
             rows = self.conn.execute(
-                select(*_COLUMNS)
+                select(*COLUMNS)
                 .where(resource.c.res_type == resource_type, resource.c.rid > last)
                 .where(resource.c.deleted.is_(False))
                 .order_by(resource.c.rid)
@@ -142,7 +143,7 @@ class Repository:
             if not rows:
                 return
             for row in rows:
-                yield _stored(tuple(row))
+                yield stored_row(tuple(row))
             last = rows[-1][0]
 
     # -- writes --------------------------------------------------------------------------
@@ -345,6 +346,6 @@ def later_than(previous: datetime) -> datetime:
     return now if now > previous else previous + timedelta(milliseconds=1)
 
 
-def _stored(row: tuple[Any, ...]) -> StoredResource:
+def stored_row(row: tuple[Any, ...]) -> StoredResource:
     rid, rtype, rid_s, vid, updated, deleted, body = row
     return StoredResource(rid, rtype, rid_s, vid, as_utc(updated), bool(deleted), bytes(body))

@@ -246,3 +246,23 @@ def test_a_broken_connection_falls_back_and_reconnects(
     assert direct["flask"] == 1
     assert client.get(path).status_code == 200  # the direct path has a new connection
     assert direct["flask"] == 1
+
+
+def test_token_and_resource_come_back_in_one_statement(app: Flask, stored: dict[str, str]) -> None:
+    from auth.tokens import token_hash_of
+    from gateway.store.authorized_read import token_and_resource
+
+    token = _token(app, "system/*.rs")
+    with app.extensions["gateway"].engine.connect() as conn:
+        row, found = token_and_resource(conn, token_hash_of(token), "Patient", stored["a"])
+        assert row is not None
+        assert row[0] == "direct-test"  # client_id, the first token column
+        assert found is not None
+        assert (found.resource_type, found.id, found.version_id) == ("Patient", stored["a"], 1)
+        row, found = token_and_resource(conn, token_hash_of(token), "Patient", "unknown")
+        assert row is not None
+        assert found is None
+        assert token_and_resource(conn, token_hash_of("Bearer nope"), "Patient", stored["a"]) == (
+            None,
+            None,
+        )
