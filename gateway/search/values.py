@@ -26,6 +26,8 @@ _PRIMITIVE_CHOICES = {"DateTime": "dateTime", "Date": "date", "Instant": "instan
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of a string (for prefix and contains searches)."""
+    if text.isascii():  # NFKD leaves ASCII alone and casefold is lower there: the common case
+        return text.lower()[:MAX_TEXT]
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold()[:MAX_TEXT]

@@ -94,7 +94,7 @@ def test_extraction_indexes_only_the_resource_type_params() -> None:
     assert rows.patients == {"p"}
 
 
-def test_extraction_uses_fhirpath_for_complex_expressions() -> None:
+def test_extraction_reads_codes_of_nested_extensions() -> None:
     race = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race"
     body = {
         "resourceType": "Patient",
