@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from gateway.search.composites import grouped, on_resource
 from gateway.search.registry import SearchParam, params_for, resource_types
 
 # Limits the engine applies; the CapabilityStatement's rest.documentation states the values.
@@ -18,8 +19,10 @@ LIMITS_DOC = (
 
 
 def _advertised(sp: SearchParam, resource_type: str) -> bool:
-    """Supported types, and composites on the resource itself (see parse._composite)."""
-    return sp.supported or (sp.type == "composite" and sp.expression == resource_type)
+    """Supported types and ``near``, composites on the resource itself, grouped composites."""
+    if sp.type == "composite":
+        return on_resource(sp, resource_type) or sp.code in grouped(resource_type)
+    return sp.supported
 
 
 @cache

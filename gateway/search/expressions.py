@@ -124,8 +124,20 @@ def compile_paths(part: str, base: str) -> list[list[dict[str, Any]]] | None:
     head = _IDENT.match(text)
     if not head or head.group(0) not in (base, *_RESOURCE_BASES):
         return None
+    return _paths_from(text, head.end(), base)
+
+
+def compile_relative(part: str, context: str) -> list[list[dict[str, Any]]] | None:
+    """The paths of an expression evaluated on an element of type ``context``.
+
+    Composite components are written relative to the composite's element (``code``,
+    ``value.ofType(Quantity)`` on ``Observation.component``).
+    """
+    return _paths_from("." + _strip(part), 0, context)
+
+
+def _paths_from(text: str, pos: int, base: str) -> list[list[dict[str, Any]]] | None:
     states: list[tuple[list[dict[str, Any]], str]] = [([], base)]
-    pos = head.end()
     while pos < len(text):
         forked: list[tuple[list[dict[str, Any]], str]] = []
         end = pos

@@ -11,13 +11,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from gateway.search.composites import grouped_rows
 from gateway.search.plans import plan
 from gateway.search.registry import compartment_params
 
 
 @dataclass(slots=True)
 class IndexRows:
-    """The index rows of one resource, per table, each row starting with the parameter code."""
+    """The index rows of one resource, per table, each row starting with the parameter code.
+
+    Rows of grouped composites (parameter ``C$i``, see :mod:`gateway.search.composites`)
+    carry one more value at the end: the group, for the table's ``grp`` column.
+    """
 
     rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
     patients: set[str] = field(default_factory=set)
@@ -52,6 +57,8 @@ def extract(resource_type: str, resource: Mapping[str, Any]) -> IndexRows:
                 tables[p.kind] = found
             else:
                 table.extend(found)
+    for kind, row in grouped_rows(resource_type, resource):
+        out.add(kind, row)
     out.patients = _patients(resource_type, resource, out)
     return out
 

@@ -53,12 +53,12 @@ def plan(resource_type: str) -> tuple[ParamPlan, ...]:
 
 def param_plan(sp: SearchParam, resource_type: str) -> ParamPlan:
     """The plan of one parameter: compiled visitors, or the FHIRPath engine."""
-    convert = values.CONVERTERS[sp.type]
+    convert = values.CONVERTERS[sp.kind]
     paths = sp.paths if sp.paths is not None else _paths(sp.expression, resource_type)
     if paths is None:
-        return ParamPlan(sp.code, sp.type, convert, (_engine_visit(sp.expression),))
+        return ParamPlan(sp.code, sp.kind, convert, (_engine_visit(sp.expression),))
     first = frozenset(str(key) for path in paths for key, _kind in path[0]["a"])
-    return ParamPlan(sp.code, sp.type, convert, tuple(compile_path(p) for p in paths), first)
+    return ParamPlan(sp.code, sp.kind, convert, tuple(compile_path(p) for p in paths), first)
 
 
 def _paths(expression: str, resource_type: str) -> list[list[Step]] | None:

@@ -2,12 +2,14 @@
 
 Rows leave out the parameter code: string (folded, exact); token (system, code, ci, text,
 type_system, type_code); reference (type, id, url, identifier system, identifier value);
-date (low, high); number (value,); quantity (value, system, code); uri (value,).
+date (low, high); number (value,); quantity (value, system, code); uri (value,);
+position (latitude, longitude, x, y, z).
 https://hl7.org/fhir/R4/search.html#ptypes
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -206,6 +208,33 @@ def uri_rows(node: Any, kind: str | None) -> Iterator[Row]:
         yield (node[:512],)
 
 
+def position_rows(node: Any, kind: str | None) -> Iterator[Row]:
+    """Rows of ``near``: latitude, longitude and the point's unit vector (x, y, z).
+
+    The vector lets the query test the exact great-circle distance with arithmetic only
+    (a dot product against the cosine of the angular distance), on SQLite as on PostgreSQL.
+    """
+    if not isinstance(node, dict):
+        return
+    latitude, longitude = _degrees(node.get("latitude")), _degrees(node.get("longitude"))
+    if latitude is None or longitude is None:
+        return
+    if -90 <= latitude <= 90 and -180 <= longitude <= 180:
+        yield latitude, longitude, *unit_vector(latitude, longitude)
+
+
+def _degrees(value: Any) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def unit_vector(latitude: float, longitude: float) -> tuple[float, float, float]:
+    """The point on the unit sphere at ``latitude``, ``longitude`` (degrees)."""
+    lat, lon = math.radians(latitude), math.radians(longitude)
+    return math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)
+
+
 CONVERTERS: dict[str, Callable[[Any, str | None], Iterator[Row]]] = {
     "string": string_rows,
     "token": token_rows,
@@ -214,4 +243,5 @@ CONVERTERS: dict[str, Callable[[Any, str | None], Iterator[Row]]] = {
     "number": number_rows,
     "quantity": quantity_rows,
     "uri": uri_rows,
+    "position": position_rows,
 }
