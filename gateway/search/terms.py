@@ -76,11 +76,17 @@ class TokenTerm:
 
 @dataclass(frozen=True, slots=True)
 class ReferenceTerm:
-    """A reference value: local type and id, or an absolute or canonical URL."""
+    """A reference value: local type and id, or an absolute or canonical URL.
+
+    ``base``: for a local value, the server's base URL when known: a stored absolute
+    reference then matches only on that base (CONFORMANCE 2.4: another server's
+    ``Practitioner/1`` is not ours).
+    """
 
     type: str | None
     id: str | None
     url: str | None
+    base: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,10 +176,11 @@ def reference_term(text: str, base_url: str) -> ReferenceTerm:
     if text.startswith(base_url + "/"):
         text = text[len(base_url) + 1 :]
     rtype, rid, url = parse_reference(text)
+    base = base_url or None
     if rtype and not url:
-        return ReferenceTerm(rtype, rid, None)
+        return ReferenceTerm(rtype, rid, None, base)
     if url is not None and "/" not in text and ":" not in text:
-        return ReferenceTerm(None, text, None)
+        return ReferenceTerm(None, text, None, base)
     return ReferenceTerm(None, None, url)
 
 

@@ -136,6 +136,7 @@ def values(kind: str, term: Term, modifier: str | None) -> dict[str, Any]:
         }
     assert isinstance(term, ReferenceTerm)
     bare = (term.url or "").split("|")[0]
+    base = (term.base or "") + "/"
     return {
         "type": term.type,
         "id": term.id,
@@ -143,6 +144,8 @@ def values(kind: str, term: Term, modifier: str | None) -> dict[str, Any]:
         "bare": bare,
         "bare_lo": bare + "|",
         "bare_hi": bare + "|" + TOP,
+        "base_lo": base,
+        "base_hi": base + TOP,
     }
 
 
@@ -190,8 +193,13 @@ def reference_condition(term: Term, modifier: str | None, b: Bind) -> Any:
         return and_(*ident)
     assert isinstance(term, ReferenceTerm)
     if term.id is not None:
-        same_id = r.target_id == b("id")
-        return and_(same_id, r.target_type == b("type")) if term.type else same_id
+        same = [r.target_id == b("id")]
+        if term.type:
+            same.append(r.target_type == b("type"))
+        if term.base is not None:
+            # relative, or absolute on our base: another server's Type/id is not ours
+            same.append(or_(r.url.is_(None), starts_with(r.url, b("base_lo"), b("base_hi"))))
+        return and_(*same)
     return or_(
         r.url == b("url"), r.url == b("bare"), starts_with(r.url, b("bare_lo"), b("bare_hi"))
     )

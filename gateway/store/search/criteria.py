@@ -106,7 +106,7 @@ def _grouped(
     One alias per component (two components may share a table); each component's value
     condition is written for its table and moved onto the alias.
     """
-    aliases = [VALUE_TABLES[p.param.kind].alias(f"{c.param.code}_{i}") for i, p in enumerate(parts)]
+    aliases = [VALUE_TABLES[p.param.kind].alias() for p in parts]
     first = aliases[0]
     joined: FromClause = first
     conditions: list[ColumnElement[bool]] = [first.c.res_type == c.resource_type]

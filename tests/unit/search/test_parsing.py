@@ -65,11 +65,11 @@ def test_token_forms() -> None:
 
 def test_reference_forms() -> None:
     base = "https://gw.example/fhir"
-    assert terms.reference_term("p1", base) == terms.ReferenceTerm(None, "p1", None)
-    assert terms.reference_term("Patient/p1", base) == terms.ReferenceTerm("Patient", "p1", None)
-    assert terms.reference_term(f"{base}/Patient/p1", base) == terms.ReferenceTerm(
-        "Patient", "p1", None
-    )
+    assert terms.reference_term("p1", base) == terms.ReferenceTerm(None, "p1", None, base)
+    local = terms.ReferenceTerm("Patient", "p1", None, base)
+    assert terms.reference_term("Patient/p1", base) == local
+    assert terms.reference_term(f"{base}/Patient/p1", base) == local
+    assert terms.reference_term("Patient/p1", "") == terms.ReferenceTerm("Patient", "p1", None)
     other = "https://other.example/fhir/Patient/p1"
     assert terms.reference_term(other, base) == terms.ReferenceTerm(None, None, other)
 
