@@ -42,6 +42,8 @@ RESOURCES: list[dict[str, Any]] = [
         "address": [{"postalCode": "06103", "city": "Boston"}],
     },
     {"resourceType": "Organization", "id": "acme-inc", "name": "Acme, Inc."},
+    {"resourceType": "InsurancePlan", "id": "plan-gold", "name": "Gold HMO", "alias": ["Aurum"]},
+    {"resourceType": "InsurancePlan", "id": "plan-silver", "name": "Silver PPO"},
     {"resourceType": "Organization", "id": "acme-health", "name": "Acme Health"},
     {
         "resourceType": "Encounter",
@@ -130,6 +132,9 @@ CASES: list[tuple[str, str, list[tuple[str, str]], set[str]]] = [
     ("2.4-name-prefix", "Practitioner", [("name", "dr")], {"doc"}),
     ("2.4-name-suffix", "Practitioner", [("name", "jr")], {"doc"}),
     ("2.4-name-not-inside", "Practitioner", [("name", "velace")], set()),
+    # 2.4 string on a Plan-Net parameter written relative to the resource (name | alias)
+    ("2.4-plannet-name", "InsurancePlan", [("name", "gold")], {"plan-gold"}),
+    ("2.4-plannet-alias", "InsurancePlan", [("name", "aur")], {"plan-gold"}),
     # 2.2 Address: text, city, state, postalCode, country; 2.4 starts-with on each
     ("2.4-address-text", "Practitioner", [("address", "1 main")], {"doc"}),
     ("2.4-address-city", "Practitioner", [("address", "bost")], {"nurse"}),
