@@ -65,14 +65,21 @@ def reference_type(item: Any) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
+# The parts a HumanName or Address string search matches (CONFORMANCE 2.4, exactly): an
+# Address by text, city, state, postalCode, country (not line or district, so a city search
+# never returns a street named after it); a HumanName by text, family, given, prefix, suffix.
+_SINGLE_PARTS = ("text", "family", "city", "state", "postalCode", "country")
+_LIST_PARTS = ("given", "prefix", "suffix")
+
+
 def _strings(node: Any, kind: str | None) -> Iterator[str]:
     if isinstance(node, str):
         yield node
     elif isinstance(node, dict):
-        for key in ("text", "family", "city", "district", "state", "postalCode", "country"):
+        for key in _SINGLE_PARTS:
             if isinstance(node.get(key), str):
                 yield node[key]
-        for key in ("given", "prefix", "suffix", "line"):
+        for key in _LIST_PARTS:
             yield from (v for v in node.get(key) or () if isinstance(v, str))
 
 

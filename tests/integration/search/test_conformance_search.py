@@ -37,6 +37,11 @@ RESOURCES: list[dict[str, Any]] = [
     },
     {
         "resourceType": "Practitioner",
+        "id": "street",
+        "address": [{"line": ["9 Boston Post Rd"], "district": "Boston Hills", "city": "Orange"}],
+    },
+    {
+        "resourceType": "Practitioner",
         "id": "nurse",
         "name": [{"text": "Grace Hopper"}],
         "address": [{"postalCode": "06103", "city": "Boston"}],
@@ -141,6 +146,8 @@ CASES: list[tuple[str, str, list[tuple[str, str]], set[str]]] = [
     ("2.4-address-state", "Practitioner", [("address", "ct")], {"doc"}),
     ("2.4-address-postal", "Practitioner", [("address", "0610")], {"nurse"}),
     ("2.4-address-country", "Practitioner", [("address", "us")], {"doc"}),
+    ("2.4-address-not-line", "Practitioner", [("address", "9 boston")], set()),
+    ("2.4-address-city-not-street", "Practitioner", [("address", "boston")], {"nurse"}),
     # 2.2 Period: gt(start - 1 day) as xmlschema, '+' encoded or arriving as a space;
     # 2.4 gt compares the ends, so an open start with a later end matches too
     (
