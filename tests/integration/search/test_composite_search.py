@@ -9,16 +9,13 @@ https://hl7.org/fhir/R4/search.html#composite
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy.engine import Engine
 
 from auth.context import AccessContext, TypeGrant
 from gateway.search.capability import search_capability
-from tests.integration.search.conftest import BACKENDS, Search, engine_with, ids
+from tests.integration.search.conftest import Search, dataset, ids
 
 pytestmark = pytest.mark.integration
 
@@ -78,12 +75,7 @@ RESOURCES: list[dict[str, Any]] = [
 ]
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def search_engine(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
-) -> Iterator[Engine]:
-    """This module's own dataset (overrides the shared one)."""
-    yield from engine_with(request, tmp_path_factory, sqlite_template, RESOURCES)
+search_engine = dataset(RESOURCES)
 
 
 CCVQ = "component-code-value-quantity"

@@ -7,14 +7,11 @@ with the test that covers them, so the whole section is accounted for.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy.engine import Engine
 
-from tests.integration.search.conftest import BACKENDS, Search, engine_with, ids
+from tests.integration.search.conftest import Search, dataset, ids
 
 pytestmark = pytest.mark.integration
 
@@ -103,12 +100,7 @@ RESOURCES: list[dict[str, Any]] = [
 ]
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def search_engine(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
-) -> Iterator[Engine]:
-    """This module's own dataset (overrides the shared one)."""
-    yield from engine_with(request, tmp_path_factory, sqlite_template, RESOURCES)
+search_engine = dataset(RESOURCES)
 
 
 CASES: list[tuple[str, str, list[tuple[str, str]], set[str]]] = [
