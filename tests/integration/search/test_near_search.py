@@ -153,8 +153,9 @@ def test_near_with_missing(run: Search) -> None:
 
 
 def test_capability_statement_lists_near() -> None:
-    params = {p["name"]: p["type"] for p in search_capability("Location")["searchParam"]}
-    assert params["near"] == "special"
+    params = {p["name"]: p for p in search_capability("Location")["searchParam"]}
+    assert params["near"]["type"] == "special"
+    assert "[mi_i]" in params["near"]["documentation"]
 
 
 @settings(
