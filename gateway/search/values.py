@@ -80,7 +80,12 @@ def _strings(node: Any, kind: str | None) -> Iterator[str]:
             if isinstance(node.get(key), str):
                 yield node[key]
         for key in _LIST_PARTS:
-            yield from (v for v in node.get(key) or () if isinstance(v, str))
+            yield from (v for v in _list(node.get(key)) if isinstance(v, str))
+
+
+def _list(value: Any) -> list[Any]:
+    """A repeating element's items; anything else (a malformed body) has none."""
+    return value if isinstance(value, list) else []
 
 
 def string_rows(node: Any, kind: str | None) -> Iterator[Row]:
@@ -106,8 +111,9 @@ def _complex_token(node: dict[str, Any], kind: str | None) -> Iterator[Row]:
         if isinstance(node.get("value"), str):
             yield None, node["value"][:MAX_TEXT], False, None, None, None
     elif kind == "CodeableConcept" or "coding" in node or (kind is None and "text" in node):
-        for coding in node.get("coding") or ():
-            yield from _coding(coding, node.get("text"))
+        for coding in _list(node.get("coding")):
+            if isinstance(coding, dict):
+                yield from _coding(coding, node.get("text"))
         if isinstance(node.get("text"), str):
             yield None, None, True, fold(node["text"]), None, None
     else:
@@ -132,7 +138,7 @@ def _identifier(node: dict[str, Any]) -> Iterator[Row]:
     if not isinstance(value, str):
         return
     kind: dict[str, Any] = node["type"] if isinstance(node.get("type"), dict) else {}
-    types = [c for c in kind.get("coding") or () if isinstance(c, dict)]
+    types = [c for c in _list(kind.get("coding")) if isinstance(c, dict)]
     text = kind.get("text")
     folded = fold(text) if isinstance(text, str) else None
     for coding in types or [{}]:
@@ -169,9 +175,10 @@ def date_rows(node: Any, kind: str | None) -> Iterator[Row]:
     elif isinstance(node, dict):
         if "start" in node or "end" in node:
             yield _period(node)
-        for event in node.get("event") or ():
+        for event in _list(node.get("event")):
             yield from _range(event)
-        bounds = (node.get("repeat") or {}).get("boundsPeriod")
+        repeat = node.get("repeat")
+        bounds = repeat.get("boundsPeriod") if isinstance(repeat, dict) else None
         if isinstance(bounds, dict):
             yield _period(bounds)
 

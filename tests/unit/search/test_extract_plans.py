@@ -6,11 +6,12 @@ import unicodedata
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gateway.search.dates import date_range
 from gateway.search.expressions import compile_expression, compile_paths
+from gateway.search.extract import extract
 from gateway.search.plans import _compiled, plan
 from gateway.search.registry import param
 from gateway.search.values import MAX_TEXT, fold
@@ -80,3 +81,42 @@ def test_dates_before_the_year_1000_keep_four_year_digits() -> None:
     assert date_range("0999-03-04") == ("0999-03-04T00:00:00.000000", "0999-03-04T23:59:59.999999")
     low, high = date_range("0001")
     assert (low, high) == ("0001-01-01T00:00:00.000000", "0001-12-31T23:59:59.999999")
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+KEYS = st.sampled_from(
+    [
+        "code",
+        "component",
+        "valueQuantity",
+        "position",
+        "subject",
+        "extension",
+        "name",
+        "address",
+        "effectiveDateTime",
+        "item",
+        "patient",
+        "latitude",
+        "longitude",
+        "coding",
+        "value",
+        "url",
+    ]
+)
+
+
+@pytest.mark.parametrize("rtype", ["Observation", "Location", "Patient", "ExplanationOfBenefit"])
+@settings(deadline=None)  # the first call builds the type's plan
+@given(body=st.dictionaries(KEYS, JSON | st.dictionaries(KEYS, JSON, max_size=3), max_size=6))
+def test_extraction_never_fails_on_odd_json(rtype: str, body: dict[str, Any]) -> None:
+    """Any JSON shape where a FHIR element was expected gives rows or none, never an error."""
+    rows = extract(rtype, {**body, "resourceType": rtype, "id": "x"})
+    for kind, kind_rows in rows.rows.items():
+        assert all(isinstance(row[0], str) for row in kind_rows), kind
