@@ -36,13 +36,22 @@ def extract(resource_type: str, resource: Mapping[str, Any]) -> IndexRows:
     """Every index row of ``resource`` plus the patients whose compartment holds it."""
     out = IndexRows()
     tables = out.rows
+    if not isinstance(resource, dict):
+        resource = dict(resource)
     present = resource.keys()
     for p in plan(resource_type):
-        if p.first and present.isdisjoint(p.first):
+        if p.key is not None:
+            value = resource.get(p.key)
+            if value is None:
+                continue
+            kind = p.key_type
+            nodes = [(v, kind) for v in value] if isinstance(value, list) else [(value, kind)]
+        elif p.first and present.isdisjoint(p.first):
             continue
-        nodes = p.nodes(resource)
-        if not nodes:
-            continue
+        else:
+            nodes = p.nodes(resource)
+            if not nodes:
+                continue
         code, convert = p.code, p.convert
         seen: set[tuple[Any, ...]] = set()
         found: list[tuple[Any, ...]] = []

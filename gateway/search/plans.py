@@ -36,6 +36,9 @@ class ParamPlan:
     convert: Callable[[Any, str | None], Iterator[values.Row]]
     visits: tuple[Visit, ...]
     first: frozenset[str] = frozenset()
+    # A path of one plain step (``Observation.status``): its key and FHIR type, read inline.
+    key: str | None = None
+    key_type: str | None = None
 
     def nodes(self, resource: Mapping[str, Any]) -> list[Node]:
         """Every element the parameter's expression selects in ``resource``."""
@@ -58,7 +61,12 @@ def param_plan(sp: SearchParam, resource_type: str) -> ParamPlan:
     if paths is None:
         return ParamPlan(sp.code, sp.kind, convert, (_engine_visit(sp.expression),))
     first = frozenset(str(key) for path in paths for key, _kind in path[0]["a"])
-    return ParamPlan(sp.code, sp.kind, convert, tuple(compile_path(p) for p in paths), first)
+    visits = tuple(compile_path(p) for p in paths)
+    step = paths[0][0] if len(paths) == 1 and len(paths[0]) == 1 else None
+    if step is None or len(step["a"]) != 1 or _filter(step) or step["a"][0][1] == "Extension":
+        return ParamPlan(sp.code, sp.kind, convert, visits, first)
+    key, key_type = step["a"][0]
+    return ParamPlan(sp.code, sp.kind, convert, visits, first, str(key), key_type)
 
 
 def _paths(expression: str, resource_type: str) -> list[list[Step]] | None:
