@@ -119,8 +119,8 @@ def _context(
             if relative is None:
                 return None
             found.extend(relative)
-        ends = {str(kind) for path in found for _key, kind in path[-1]["a"]}
-        if not ends <= ACCEPTS[sp.type]:
+        ends = {str(kind) for steps in found for _key, kind in steps[-1]["a"]}
+        if not ends <= ACCEPTS.get(sp.kind, frozenset()):
             return None
         components.append(tuple(found))
     return Context(path, tuple(components))
@@ -153,7 +153,7 @@ def _compiled(resource_type: str) -> tuple[_Compiled, ...]:
             )
             for c in g.contexts
         )
-        kinds = tuple(sp.type for sp in g.components)
+        kinds = tuple(sp.kind for sp in g.components)
         converters = tuple(values.CONVERTERS[k] for k in kinds)
         found.append(_Compiled(g.code, kinds, converters, contexts))
     return tuple(found)
