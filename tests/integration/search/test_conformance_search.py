@@ -217,3 +217,13 @@ def test_include_medication_brings_only_referenced_medications(run: Search) -> N
 # 2.4 date/dateTime/Period semantics, every prefix, 2.5 comparators gt/ge/lt/le:
 #     test_date_properties (a model of 2.4 against SQL), test_parameters date-*.
 # 2.5 system|code variant: test_parameters token-system-code, identifier-system-value.
+
+
+def test_last_updated_equals_the_raw_meta_instant(run: Search) -> None:
+    """Plan-Net 5.3 (the 2.2 rule for full-precision values): ``_lastUpdated=<meta.lastUpdated>``
+    finds the resource, with the ``+`` of the zone encoded or arriving as a space."""
+    stored = run("Practitioner", ("_id", "doc"))["entry"][0]["resource"]
+    instant = stored["meta"]["lastUpdated"]
+    assert ids(run("Practitioner", ("_lastUpdated", instant))) >= {"doc"}
+    assert ids(run("Practitioner", ("_lastUpdated", instant.replace("+", " ")))) >= {"doc"}
+    assert "doc" not in ids(run("Practitioner", ("_lastUpdated", f"gt{instant}")))
