@@ -8,7 +8,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from gateway.search.composites import grouped, on_resource
 from gateway.search.registry import SearchParam, params_for, resource_types
+from gateway.search.terms import NEAR_DEFAULT_KM, NEAR_UNITS
 
 # Limits the engine applies; the CapabilityStatement's rest.documentation states the values.
 LIMITS_DOC = (
@@ -18,8 +20,10 @@ LIMITS_DOC = (
 
 
 def _advertised(sp: SearchParam, resource_type: str) -> bool:
-    """Supported types, and composites on the resource itself (see parse._composite)."""
-    return sp.supported or (sp.type == "composite" and sp.expression == resource_type)
+    """Supported types and ``near``, composites on the resource itself, grouped composites."""
+    if sp.type == "composite":
+        return on_resource(sp, resource_type) or sp.code in grouped(resource_type)
+    return sp.supported
 
 
 @cache
@@ -39,6 +43,18 @@ def _revincludes() -> dict[str, list[str]]:
     return found
 
 
+def _documentation(sp: SearchParam) -> str:
+    """The parameter's summary; for ``near`` what the server chose where R4 leaves it open."""
+    if sp.kind != "position":
+        return sp.doc
+    units = ", ".join(NEAR_UNITS)
+    return (
+        "latitude|longitude|distance|units: great-circle distance on a sphere of the WGS84 "
+        f"mean radius; units (UCUM) {units}, default km; no distance means "
+        f"{NEAR_DEFAULT_KM:g} km."
+    )
+
+
 def search_capability(resource_type: str) -> dict[str, Any]:
     """searchParam, searchInclude and searchRevInclude entries for one resource type."""
     params = [p for p in params_for(resource_type).values() if _advertised(p, resource_type)]
@@ -47,7 +63,7 @@ def search_capability(resource_type: str) -> dict[str, Any]:
             "name": p.code,
             "definition": p.url,
             "type": p.type,
-            **({"documentation": p.doc} if p.doc else {}),
+            **({"documentation": _documentation(p)} if p.doc else {}),
         }
         for p in params
     ]

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone
+from functools import cache, lru_cache
 
 LOW = "0001-01-01T00:00:00.000000"
 HIGH = "9999-12-31T23:59:59.999999"
-_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
 
 _PATTERN = re.compile(
     r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})"
@@ -27,12 +27,21 @@ class DateFormatError(ValueError):
 
 
 def text(value: datetime) -> str:
-    """The fixed-width UTC text of an aware datetime."""
-    return value.astimezone(UTC).strftime(_FORMAT)
+    """The fixed-width UTC text of an aware datetime.
+
+    ``isoformat`` rather than ``strftime``: it is faster and keeps four year digits before
+    the year 1000 (glibc's ``%Y`` does not, which broke the fixed width).
+    """
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
+@lru_cache(maxsize=16384)
 def date_range(value: str) -> tuple[str, str]:
-    """The [low, high] UTC text range covered by a FHIR date, dateTime or instant."""
+    """The [low, high] UTC text range covered by a FHIR date, dateTime or instant.
+
+    Cached: a resource often carries one date under several parameters, and loads repeat
+    dates (service dates, birth dates) across resources.
+    """
     match = _PATTERN.match(value.strip())
     if not match:
         raise DateFormatError(value)
@@ -71,6 +80,7 @@ def _bounds(g: dict[str, str | None]) -> tuple[datetime, datetime]:
     return start, start + width - timedelta(microseconds=1)
 
 
+@cache
 def _zone(tz: str | None) -> timezone:
     if not tz or tz == "Z":
         return UTC

@@ -106,24 +106,58 @@ _PRIMITIVES = frozenset(
 
 
 def compile_expression(part: str, base: str) -> list[dict[str, Any]] | None:
-    """The steps of one union member for resources of type ``base``, or ``None``."""
+    """The steps of one union member for resources of type ``base``, or ``None``.
+
+    ``None`` also when the member needs several paths (see :func:`compile_paths`).
+    """
+    paths = compile_paths(part, base)
+    return paths[0] if paths is not None and len(paths) == 1 else None
+
+
+def compile_paths(part: str, base: str) -> list[list[dict[str, Any]]] | None:
+    """The paths one union member selects in resources of type ``base``, or ``None``.
+
+    Usually one; a choice followed by a child of different types (``value.code`` is a
+    ``code`` in Coding and Quantity, a CodeableConcept in Timing) forks one path per type.
+    """
     text = _strip(part)
     head = _IDENT.match(text)
     if not head or head.group(0) not in (base, *_RESOURCE_BASES):
         return None
-    context, pos = base, head.end()
-    steps: list[dict[str, Any]] = []
+    return _paths_from(text, head.end(), base)
+
+
+def compile_relative(part: str, context: str) -> list[list[dict[str, Any]]] | None:
+    """The paths of an expression evaluated on an element of type ``context``.
+
+    Composite components are written relative to the composite's element (``code``,
+    ``value.ofType(Quantity)`` on ``Observation.component``).
+    """
+    return _paths_from("." + _strip(part), 0, context)
+
+
+def _paths_from(text: str, pos: int, base: str) -> list[list[dict[str, Any]]] | None:
+    states: list[tuple[list[dict[str, Any]], str]] = [([], base)]
     while pos < len(text):
-        step_or_none = _next_step(text, pos, context, steps)
-        if step_or_none is None:
-            return None
-        pos, context = step_or_none
-    return steps or None
+        forked: list[tuple[list[dict[str, Any]], str]] = []
+        end = pos
+        for steps, context in states:
+            found = _next_step(text, pos, context, steps)
+            if found is None:
+                return None
+            end, more = found
+            forked.extend(more)
+        pos, states = end, forked
+    paths = [steps for steps, _context in states]
+    return paths if all(paths) else None
+
+
+State = tuple[list[dict[str, Any]], str]
 
 
 def _next_step(
     text: str, pos: int, context: str, steps: list[dict[str, Any]]
-) -> tuple[int, str] | None:
+) -> tuple[int, list[State]] | None:
     rest = text[pos:]
     for pattern, apply in (
         (_FUNC, _apply_type),
@@ -134,15 +168,36 @@ def _next_step(
         if match:
             if not steps or not apply(steps[-1], match):
                 return None
-            return pos + match.end(), _context_of(steps[-1], context)
+            return pos + match.end(), [(steps, _context_of(steps[-1], context))]
     match = re.match(r"\.([A-Za-z_][A-Za-z0-9_]*)", rest)
-    if not match or (len(steps) and len(steps[-1]["a"]) > 1):
+    if not match:
         return None
-    alternatives = _lookup(context, match.group(1))
-    if alternatives is None:
-        return None
-    steps.append({"a": alternatives})
-    return pos + match.end(), _context_of(steps[-1], context)
+    name = match.group(1)
+    states: list[State] = [(steps, context)]
+    if steps and len(steps[-1]["a"]) > 1:
+        states = _narrow(steps, name)
+    found: list[State] = []
+    for path, parent in states:
+        alternatives = _lookup(parent, name)
+        if alternatives is None:
+            return None
+        path.append({"a": alternatives})
+        found.append((path, _context_of(path[-1], parent)))
+    return (pos + match.end(), found) if found else None
+
+
+def _narrow(steps: list[dict[str, Any]], name: str) -> list[State]:
+    """After a choice (``value``), one path per type of child ``name`` (``value.code``).
+
+    FHIRPath navigates into whichever ``value[x]`` is present, so only the types with that
+    child can yield anything; they are grouped by what the child is, each group a path.
+    """
+    groups: dict[str, list[list[str]]] = {}
+    for alternative in steps[-1]["a"]:
+        child = _lookup(str(alternative[1]), name)
+        if child is not None:
+            groups.setdefault(repr(child), []).append(alternative)
+    return [([*steps[:-1], {**steps[-1], "a": kept}], str(kept[0][1])) for kept in groups.values()]
 
 
 def _context_of(step: dict[str, Any], context: str) -> str:

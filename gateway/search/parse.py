@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from gateway.errors import InvalidSearch
 from gateway.search import terms
-from gateway.search.registry import SearchParam, param, params_for
+from gateway.search.composites import component_param, grouped, on_resource
+from gateway.search.registry import SearchParam, param
 from gateway.search.terms import Term, split_escaped
 
 # Modifiers the compiler implements, per parameter type (anything else is a 400).
@@ -24,6 +25,7 @@ MODIFIERS: dict[str, frozenset[str]] = {
     "number": frozenset({"missing"}),
     "quantity": frozenset({"missing"}),
     "uri": frozenset({"below", "above", "missing"}),
+    "position": frozenset({"missing"}),
 }
 MAX_CHAIN = 4
 
@@ -44,8 +46,10 @@ class Criterion:
     missing: bool | None = None
     chain_criteria: tuple[Criterion, ...] = ()
     has: tuple[str, SearchParam] | None = None
-    # A composite: OR-ed alternatives, each the AND of one criterion per component.
+    # A composite: OR-ed alternatives, each the AND of one criterion per component;
+    # ``grouped``: the components must match within one repeating element.
     parts: tuple[tuple[Criterion, ...], ...] = ()
+    grouped: bool = False
 
     @property
     def chain(self) -> Criterion | None:
@@ -76,7 +80,7 @@ def criterion(rtype: str, key: str, raw: str, pc: ParseContext, depth: int = 0) 
     sp = param(rtype, code)
     if sp is None:
         raise UnknownParameter(key)
-    if sp.type == "composite" and sp.expression == rtype and not rest:
+    if sp.type == "composite" and not rest:
         return _composite(rtype, key, sp, modifier, raw, pc)
     if not sp.supported:
         raise InvalidSearch(f"parameter {code} ({sp.type}) is not supported", expression=[key])
@@ -92,7 +96,7 @@ def _leaf(
         # ``subject:Patient=123`` is ``subject=Patient/123``
         values = tuple(_term(sp, None, f"{modifier}/{v}", pc, key) for v in _or(raw))
         return Criterion(rtype, key, sp, None, values)
-    if modifier and modifier not in MODIFIERS[sp.type]:
+    if modifier and modifier not in MODIFIERS[sp.kind]:
         raise InvalidSearch(f"modifier :{modifier} is not supported on {sp.code}", expression=[key])
     if modifier == "missing":
         if raw not in ("true", "false"):
@@ -110,7 +114,7 @@ def _term(sp: SearchParam, modifier: str | None, text: str, pc: ParseContext, ke
     try:
         if text == "":
             raise ValueError("empty value")
-        return _typed(sp.type, modifier, text, pc)
+        return _typed(sp.kind, modifier, text, pc)
     except ValueError as exc:
         raise InvalidSearch(f"invalid value for {key}: {exc}", expression=[key]) from None
 
@@ -122,6 +126,8 @@ def _typed(kind: str, modifier: str | None, text: str, pc: ParseContext) -> Term
         return terms.number_term(text)
     if kind == "quantity":
         return terms.quantity_term(text)
+    if kind == "position":
+        return terms.near_term(text)
     if kind == "token":
         if modifier == "text":
             return terms.text_term(text)
@@ -133,24 +139,23 @@ def _typed(kind: str, modifier: str | None, text: str, pc: ParseContext) -> Term
     return terms.text_term(text)
 
 
-def _component(rtype: str, definition: str) -> SearchParam | None:
-    """The parameter a composite component names (by URL, else by the URL's code part)."""
-    for candidate in params_for(rtype).values():
-        if candidate.url == definition:
-            return candidate
-    tail = definition.rsplit("/", 1)[-1]
-    return param(rtype, tail.split("-", 1)[1]) if "-" in tail else None
-
-
 def _composite(
     rtype: str, key: str, sp: SearchParam, modifier: str, raw: str, pc: ParseContext
 ) -> Criterion:
-    """A composite on the resource itself (one value per component, so pairs are exact).
+    """``a$b``: the AND of one criterion per component, OR-ed over comma-separated values.
 
-    Composites over repeating elements (``Observation.component``) need per-element pairing
-    and are refused rather than answered loosely.
+    On the resource itself the pairs are exact from the components' own rows; over repeating
+    elements (``component-code-value-quantity``) the components must match within one
+    element, so those use grouped rows (:mod:`gateway.search.composites`). Composites whose
+    paths do not compile are refused rather than answered loosely.
     """
-    components = [_component(rtype, c["definition"]) for c in sp.components]
+    pairing = grouped(rtype).get(sp.code)
+    if pairing is not None:
+        components: list[SearchParam | None] = list(pairing.components)
+    elif on_resource(sp, rtype):
+        components = [component_param(rtype, c["definition"]) for c in sp.components]
+    else:
+        components = []
     if modifier or not components or any(c is None or not c.supported for c in components):
         raise InvalidSearch(f"parameter {sp.code} is not supported", expression=[key])
     alternatives = []
@@ -167,7 +172,7 @@ def _composite(
                 if comp is not None
             )
         )
-    return Criterion(rtype, key, sp, parts=tuple(alternatives))
+    return Criterion(rtype, key, sp, parts=tuple(alternatives), grouped=pairing is not None)
 
 
 def _chain(

@@ -17,8 +17,11 @@ REGISTRY_FILE = Path(__file__).resolve().parents[2] / "config" / "search_registr
 
 # Parameters answered from the resource row itself rather than index rows.
 ROW_PARAMS = frozenset({"_id", "_lastUpdated"})
-# Types the engine compiles; composite and special are not supported (400, not advertised).
+# Types the engine compiles. Composites are served by gateway.search.composites where their
+# paths compile; of the special parameters only positions (``near``) are (400 otherwise).
 SUPPORTED_TYPES = frozenset({"number", "date", "string", "token", "reference", "quantity", "uri"})
+# Special parameters over a Location.position-like element (latitude, longitude), by expression.
+POSITION_EXPRESSIONS = frozenset({"Location.position"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +40,16 @@ class SearchParam:
     components: tuple[dict[str, str], ...] = field(default=())
 
     @property
+    def kind(self) -> str:
+        """The index table kind: the parameter type, or ``position`` for ``near``."""
+        if self.type == "special" and self.expression in POSITION_EXPRESSIONS:
+            return "position"
+        return self.type
+
+    @property
     def supported(self) -> bool:
-        """True when the engine can index and query this parameter."""
-        return self.type in SUPPORTED_TYPES
+        """True when the engine indexes this parameter in its own rows (composites aside)."""
+        return self.kind in SUPPORTED_TYPES or self.kind == "position"
 
 
 def _param(code: str, raw: dict[str, Any]) -> SearchParam:

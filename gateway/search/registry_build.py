@@ -67,7 +67,8 @@ def _is_resource(name: str, parents: dict[str, str]) -> bool:
 
 
 def _entry(sp: dict[str, Any], base: str, expression: str | None) -> dict[str, Any]:
-    parts = [p for p in split_union(expression or "") if _part_base(p) in (base, *RESOURCE_BASES)]
+    members = [_rooted(p, base) for p in split_union(expression or "")]
+    parts = [p for p in members if _part_base(p) in (base, *RESOURCE_BASES)]
     own = " | ".join(parts)
     compiled = [compile_expression(p, base) for p in parts]
     entry: dict[str, Any] = {
@@ -95,6 +96,11 @@ def _summary(description: str) -> str:
     """The first line of a description, without markdown emphasis, at most 160 characters."""
     first = description.strip().split("\n")[0].replace("*", "").strip()
     return first[:160]
+
+
+def _rooted(part: str, base: str) -> str:
+    """A member written relative to the resource (Plan-Net ``name | alias``) gets its type."""
+    return f"{base}.{part}" if re.match(r"^[a-z]", part) else part
 
 
 def _part_base(part: str) -> str:

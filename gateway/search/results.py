@@ -83,7 +83,7 @@ def sort_keys(types: Sequence[str], raw: str | None) -> tuple[SortKey, ...]:
             keys.append(SortKey(code, None, item.startswith("-")))
             continue
         sp = param(types[0], code) if len(types) == 1 else None
-        if sp is None or not sp.supported:
+        if sp is None or not sp.supported or sp.kind == "position":
             raise InvalidSearch(f"cannot sort by {code}", expression=["_sort"])
         keys.append(SortKey(code, sp, item.startswith("-")))
     return tuple(keys)

@@ -6,6 +6,7 @@ parameter. https://hl7.org/fhir/R4/search.html#prefix
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -75,11 +76,17 @@ class TokenTerm:
 
 @dataclass(frozen=True, slots=True)
 class ReferenceTerm:
-    """A reference value: local type and id, or an absolute or canonical URL."""
+    """A reference value: local type and id, or an absolute or canonical URL.
+
+    ``base``: for a local value, the server's base URL when known: a stored absolute
+    reference then matches only on that base (CONFORMANCE 2.4: another server's
+    ``Practitioner/1`` is not ours).
+    """
 
     type: str | None
     id: str | None
     url: str | None
+    base: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +97,30 @@ class TextTerm:
     folded: str
 
 
-Term = DateTerm | NumberTerm | TokenTerm | ReferenceTerm | TextTerm
+@dataclass(frozen=True, slots=True)
+class NearTerm:
+    """A ``near`` value: the point (degrees) and the distance in kilometres."""
+
+    latitude: float
+    longitude: float
+    km: float
+
+
+Term = DateTerm | NumberTerm | TokenTerm | ReferenceTerm | TextTerm | NearTerm
+
+# Distance units accepted by ``near``, in UCUM, as kilometres per unit.
+# https://hl7.org/fhir/R4/location.html#positional
+NEAR_UNITS = {
+    "km": 1.0,
+    "m": 0.001,
+    "[mi_i]": 1.609344,
+    "[mi_us]": 1.609347218694,
+    "[nmi_i]": 1.852,
+    "[yd_i]": 0.0009144,
+    "[ft_i]": 0.0003048,
+}
+# The R4 definition leaves "near" without a distance to the server: we use this many km.
+NEAR_DEFAULT_KM = 50.0
 
 
 def date_term(text: str) -> DateTerm:
@@ -146,11 +176,43 @@ def reference_term(text: str, base_url: str) -> ReferenceTerm:
     if text.startswith(base_url + "/"):
         text = text[len(base_url) + 1 :]
     rtype, rid, url = parse_reference(text)
+    base = base_url or None
     if rtype and not url:
-        return ReferenceTerm(rtype, rid, None)
+        return ReferenceTerm(rtype, rid, None, base)
     if url is not None and "/" not in text and ":" not in text:
-        return ReferenceTerm(None, text, None)
+        return ReferenceTerm(None, text, None, base)
     return ReferenceTerm(None, None, url)
+
+
+def near_term(text: str) -> NearTerm:
+    """``latitude|longitude[|distance[|units]]`` (WGS84 degrees; units UCUM, default km)."""
+    parts = split_escaped(text, "|")
+    if not 2 <= len(parts) <= 4:
+        raise ValueError("near is latitude|longitude|distance|units")
+    latitude = _finite(parts[0], "latitude")
+    longitude = _finite(parts[1], "longitude")
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ValueError("latitude must lie in [-90, 90] and longitude in [-180, 180]")
+    given = parts[2] if len(parts) > 2 else ""
+    unit = (parts[3] if len(parts) > 3 else "") or "km"
+    if unit not in NEAR_UNITS:
+        raise ValueError(f"unknown distance unit {unit!r} (use UCUM: {', '.join(NEAR_UNITS)})")
+    if given == "":
+        return NearTerm(latitude, longitude, NEAR_DEFAULT_KM)
+    distance = _finite(given, "distance")
+    if distance < 0:
+        raise ValueError("the distance must not be negative")
+    return NearTerm(latitude, longitude, distance * NEAR_UNITS[unit])
+
+
+def _finite(text: str, name: str) -> float:
+    try:
+        value = float(Decimal(text))
+    except InvalidOperation:
+        raise ValueError(f"{name} {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{name} {text!r} is not a number")
+    return value
 
 
 def text_term(text: str) -> TextTerm:

@@ -2,12 +2,14 @@
 
 Rows leave out the parameter code: string (folded, exact); token (system, code, ci, text,
 type_system, type_code); reference (type, id, url, identifier system, identifier value);
-date (low, high); number (value,); quantity (value, system, code); uri (value,).
+date (low, high); number (value,); quantity (value, system, code); uri (value,);
+position (latitude, longitude, x, y, z).
 https://hl7.org/fhir/R4/search.html#ptypes
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -26,6 +28,8 @@ _PRIMITIVE_CHOICES = {"DateTime": "dateTime", "Date": "date", "Instant": "instan
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of a string (for prefix and contains searches)."""
+    if text.isascii():  # NFKD leaves ASCII alone and casefold is lower there: the common case
+        return text.lower()[:MAX_TEXT]
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold()[:MAX_TEXT]
@@ -61,15 +65,27 @@ def reference_type(item: Any) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
+# The parts a HumanName or Address string search matches (CONFORMANCE 2.4, exactly): an
+# Address by text, city, state, postalCode, country (not line or district, so a city search
+# never returns a street named after it); a HumanName by text, family, given, prefix, suffix.
+_SINGLE_PARTS = ("text", "family", "city", "state", "postalCode", "country")
+_LIST_PARTS = ("given", "prefix", "suffix")
+
+
 def _strings(node: Any, kind: str | None) -> Iterator[str]:
     if isinstance(node, str):
         yield node
     elif isinstance(node, dict):
-        for key in ("text", "family", "city", "district", "state", "postalCode", "country"):
+        for key in _SINGLE_PARTS:
             if isinstance(node.get(key), str):
                 yield node[key]
-        for key in ("given", "prefix", "suffix", "line"):
-            yield from (v for v in node.get(key) or () if isinstance(v, str))
+        for key in _LIST_PARTS:
+            yield from (v for v in _list(node.get(key)) if isinstance(v, str))
+
+
+def _list(value: Any) -> list[Any]:
+    """A repeating element's items; anything else (a malformed body) has none."""
+    return value if isinstance(value, list) else []
 
 
 def string_rows(node: Any, kind: str | None) -> Iterator[Row]:
@@ -95,8 +111,9 @@ def _complex_token(node: dict[str, Any], kind: str | None) -> Iterator[Row]:
         if isinstance(node.get("value"), str):
             yield None, node["value"][:MAX_TEXT], False, None, None, None
     elif kind == "CodeableConcept" or "coding" in node or (kind is None and "text" in node):
-        for coding in node.get("coding") or ():
-            yield from _coding(coding, node.get("text"))
+        for coding in _list(node.get("coding")):
+            if isinstance(coding, dict):
+                yield from _coding(coding, node.get("text"))
         if isinstance(node.get("text"), str):
             yield None, None, True, fold(node["text"]), None, None
     else:
@@ -121,7 +138,7 @@ def _identifier(node: dict[str, Any]) -> Iterator[Row]:
     if not isinstance(value, str):
         return
     kind: dict[str, Any] = node["type"] if isinstance(node.get("type"), dict) else {}
-    types = [c for c in kind.get("coding") or () if isinstance(c, dict)]
+    types = [c for c in _list(kind.get("coding")) if isinstance(c, dict)]
     text = kind.get("text")
     folded = fold(text) if isinstance(text, str) else None
     for coding in types or [{}]:
@@ -158,9 +175,10 @@ def date_rows(node: Any, kind: str | None) -> Iterator[Row]:
     elif isinstance(node, dict):
         if "start" in node or "end" in node:
             yield _period(node)
-        for event in node.get("event") or ():
+        for event in _list(node.get("event")):
             yield from _range(event)
-        bounds = (node.get("repeat") or {}).get("boundsPeriod")
+        repeat = node.get("repeat")
+        bounds = repeat.get("boundsPeriod") if isinstance(repeat, dict) else None
         if isinstance(bounds, dict):
             yield _period(bounds)
 
@@ -204,6 +222,33 @@ def uri_rows(node: Any, kind: str | None) -> Iterator[Row]:
         yield (node[:512],)
 
 
+def position_rows(node: Any, kind: str | None) -> Iterator[Row]:
+    """Rows of ``near``: latitude, longitude and the point's unit vector (x, y, z).
+
+    The vector lets the query test the exact great-circle distance with arithmetic only
+    (a dot product against the cosine of the angular distance), on SQLite as on PostgreSQL.
+    """
+    if not isinstance(node, dict):
+        return
+    latitude, longitude = _degrees(node.get("latitude")), _degrees(node.get("longitude"))
+    if latitude is None or longitude is None:
+        return
+    if -90 <= latitude <= 90 and -180 <= longitude <= 180:
+        yield latitude, longitude, *unit_vector(latitude, longitude)
+
+
+def _degrees(value: Any) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def unit_vector(latitude: float, longitude: float) -> tuple[float, float, float]:
+    """The point on the unit sphere at ``latitude``, ``longitude`` (degrees)."""
+    lat, lon = math.radians(latitude), math.radians(longitude)
+    return math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)
+
+
 CONVERTERS: dict[str, Callable[[Any, str | None], Iterator[Row]]] = {
     "string": string_rows,
     "token": token_rows,
@@ -212,4 +257,5 @@ CONVERTERS: dict[str, Callable[[Any, str | None], Iterator[Row]]] = {
     "number": number_rows,
     "quantity": quantity_rows,
     "uri": uri_rows,
+    "position": position_rows,
 }

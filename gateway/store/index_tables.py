@@ -8,7 +8,7 @@ Strings compared by range (prefix search) use the "C" collation on PostgreSQL.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Float, Index, MetaData, String, Table
+from sqlalchemy import Boolean, Column, Float, Index, Integer, MetaData, String, Table
 
 from gateway.store.tables import NAMING, RowId
 
@@ -25,6 +25,9 @@ def _base(name: str, *columns: Column[object], value_index: tuple[str, ...]) -> 
         Column("res_type", String(64), nullable=False),
         Column("param", String(64), nullable=False),
         *columns,
+        # The element group of a grouped composite's component rows (``param`` = ``C$i``),
+        # NULL for every other row; see gateway.search.composites (migration 0005).
+        Column("grp", Integer, nullable=True),
     )
     # Leads with rid: deletes, and the EXISTS probes of non-driving criteria.
     Index(f"ix_{name}_rid", table.c.rid, table.c.res_type, table.c.param)
@@ -84,6 +87,17 @@ search_quantity = _base(
 search_uri = _base(
     "search_uri", Column("value", String(512), nullable=False), value_index=("value",)
 )
+# ``near`` (Location.position): degrees for the bounding-box prefilter (indexed range on
+# latitude, then longitude), and the unit vector x, y, z for the exact great-circle test.
+search_position = _base(
+    "search_position",
+    Column("latitude", Float, nullable=False),
+    Column("longitude", Float, nullable=False),
+    Column("x", Float, nullable=False),
+    Column("y", Float, nullable=False),
+    Column("z", Float, nullable=False),
+    value_index=("latitude", "longitude"),
+)
 # Patient compartment membership (https://hl7.org/fhir/R4/compartmentdefinition-patient.html):
 # one row per (resource, patient); a Patient is in its own compartment.
 search_compartment = Table(
@@ -103,5 +117,6 @@ VALUE_TABLES: dict[str, Table] = {
     "number": search_number,
     "quantity": search_quantity,
     "uri": search_uri,
+    "position": search_position,
 }
 ALL_TABLES: tuple[Table, ...] = (*VALUE_TABLES.values(), search_compartment)

@@ -113,7 +113,8 @@ def _write(conn: Connection, extracted: Iterable[tuple[int, str, IndexRows]]) ->
         for kind, kind_rows in rows.rows.items():
             names = _COLUMNS[kind]
             batches.setdefault(kind, []).extend(
-                {"rid": rid, "res_type": rtype, **dict(zip(names, row, strict=True))}
+                # A row may stop before the last columns (``grp``: only grouped composites).
+                {"rid": rid, "res_type": rtype, "grp": None, **dict(zip(names, row, strict=False))}
                 for row in kind_rows
             )
         members.extend({"rid": rid, "patient_id": pid} for pid in sorted(rows.patients))

@@ -17,10 +17,20 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, bindparam, func, literal, not_, or_
 from sqlalchemy.sql.expression import ColumnClause
 
-from gateway.search.terms import DateTerm, NumberTerm, ReferenceTerm, Term, TextTerm, TokenTerm
+from gateway.search.near import near_values
+from gateway.search.terms import (
+    DateTerm,
+    NearTerm,
+    NumberTerm,
+    ReferenceTerm,
+    Term,
+    TextTerm,
+    TokenTerm,
+)
 from gateway.store.index_tables import (
     search_date,
     search_number,
+    search_position,
     search_quantity,
     search_reference,
     search_string,
@@ -103,6 +113,8 @@ def values(kind: str, term: Term, modifier: str | None) -> dict[str, Any]:
         return {"low": term.low, "high": term.high}
     if isinstance(term, NumberTerm):
         return number_values(term)
+    if isinstance(term, NearTerm):
+        return near_values(term)
     if isinstance(term, TextTerm):
         escaped = term.folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return {
@@ -124,6 +136,7 @@ def values(kind: str, term: Term, modifier: str | None) -> dict[str, Any]:
         }
     assert isinstance(term, ReferenceTerm)
     bare = (term.url or "").split("|")[0]
+    base = (term.base or "") + "/"
     return {
         "type": term.type,
         "id": term.id,
@@ -131,6 +144,8 @@ def values(kind: str, term: Term, modifier: str | None) -> dict[str, Any]:
         "bare": bare,
         "bare_lo": bare + "|",
         "bare_hi": bare + "|" + TOP,
+        "base_lo": base,
+        "base_hi": base + TOP,
     }
 
 
@@ -178,8 +193,13 @@ def reference_condition(term: Term, modifier: str | None, b: Bind) -> Any:
         return and_(*ident)
     assert isinstance(term, ReferenceTerm)
     if term.id is not None:
-        same_id = r.target_id == b("id")
-        return and_(same_id, r.target_type == b("type")) if term.type else same_id
+        same = [r.target_id == b("id")]
+        if term.type:
+            same.append(r.target_type == b("type"))
+        if term.base is not None:
+            # relative, or absolute on our base: another server's Type/id is not ours
+            same.append(or_(r.url.is_(None), starts_with(r.url, b("base_lo"), b("base_hi"))))
+        return and_(*same)
     return or_(
         r.url == b("url"), r.url == b("bare"), starts_with(r.url, b("bare_lo"), b("bare_hi"))
     )
@@ -223,6 +243,20 @@ def number_value_condition(term: Term, modifier: str | None, b: Bind) -> Any:
     return number_condition(search_number.c.value, term.prefix, b)
 
 
+def near_condition(term: Term, modifier: str | None, b: Bind) -> Any:
+    """``near``: the bounding box on the indexed degrees, then the exact great-circle test."""
+    p = search_position.c
+    return and_(
+        p.latitude >= b("lat_lo"),
+        p.latitude <= b("lat_hi"),
+        or_(
+            and_(p.longitude >= b("a_lo"), p.longitude <= b("a_hi")),
+            and_(p.longitude >= b("b_lo"), p.longitude <= b("b_hi")),
+        ),
+        p.x * b("x") + p.y * b("y") + p.z * b("z") >= b("cos_min"),
+    )
+
+
 VALUE_CONDITIONS: dict[str, Callable[[Term, str | None, Bind], Any]] = {
     "token": token_condition,
     "string": string_condition,
@@ -231,4 +265,5 @@ VALUE_CONDITIONS: dict[str, Callable[[Term, str | None, Bind], Any]] = {
     "uri": uri_condition,
     "date": date_value_condition,
     "number": number_value_condition,
+    "position": near_condition,
 }

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.sql import FromClause
+from sqlalchemy.sql.util import ClauseAdapter
 
 from gateway.search.parse import Criterion
 from gateway.search.terms import DateTerm
@@ -37,6 +38,13 @@ def criterion_clause(
     A driving criterion is ``rid IN (index rows)`` (the database starts from it); the others
     are correlated EXISTS probes by ``rid``, so an unselective range is never materialised.
     """
+    if c.grouped:
+        return or_(
+            *(
+                _grouped(c, alternative, res, driving, a, key)
+                for a, alternative in enumerate(c.parts)
+            )
+        )
     if c.parts:
         return or_(
             *(
@@ -57,7 +65,7 @@ def criterion_clause(
         return _ids(c, res, key)
     if c.param.code == "_lastUpdated":
         return _last_updated(c, res)
-    table = VALUE_TABLES[c.param.type]
+    table = VALUE_TABLES[c.param.kind]
     rows = select(table.c.rid).where(
         table.c.res_type == c.resource_type, table.c.param == c.param.code
     )
@@ -74,15 +82,46 @@ def criterion_clause(
 
 
 def _any_value(c: Criterion, key: str | None) -> ColumnElement[bool]:
-    condition = VALUE_CONDITIONS[c.param.type]
+    condition = VALUE_CONDITIONS[c.param.kind]
     return or_(
         *(
             condition(
-                term, c.modifier, binder(values(c.param.type, term, c.modifier), _name(key, j))
+                term, c.modifier, binder(values(c.param.kind, term, c.modifier), _name(key, j))
             )
             for j, term in enumerate(c.values)
         )
     )
+
+
+def _grouped(
+    c: Criterion,
+    parts: tuple[Criterion, ...],
+    res: FromClause,
+    driving: bool,
+    a: int,
+    key: str | None,
+) -> ColumnElement[bool]:
+    """Every component matches a row of the same element: rows ``C$i`` joined on rid, grp.
+
+    One alias per component (two components may share a table); each component's value
+    condition is written for its table and moved onto the alias.
+    """
+    aliases = [VALUE_TABLES[p.param.kind].alias() for p in parts]
+    first = aliases[0]
+    joined: FromClause = first
+    conditions: list[ColumnElement[bool]] = [first.c.res_type == c.resource_type]
+    for i, (alias, part) in enumerate(zip(aliases, parts, strict=True)):
+        if i:
+            joined = joined.join(
+                alias, and_(alias.c.rid == first.c.rid, alias.c.grp == first.c.grp)
+            )
+        conditions.append(alias.c.param == f"{c.param.code}${i}")
+        condition = _any_value(part, _part(key, a, i))
+        conditions.append(ClauseAdapter(alias).traverse(condition))
+    rows = select(first.c.rid).select_from(joined).where(*conditions)
+    if driving:
+        return res.c.rid.in_(rows)
+    return exists(rows.where(first.c.rid == res.c.rid))
 
 
 def _part(key: str | None, a: int, b: int) -> str | None:
@@ -109,7 +148,7 @@ def criterion_values(c: Criterion, key: str) -> dict[str, Any]:
         return found
     for j, term in enumerate(c.values):
         prefix = f"{key}v{j}_"
-        found.update((prefix + n, v) for n, v in values(c.param.type, term, c.modifier).items())
+        found.update((prefix + n, v) for n, v in values(c.param.kind, term, c.modifier).items())
     return found
 
 

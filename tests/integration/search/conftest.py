@@ -54,6 +54,23 @@ def search_engine(
     yield from engine_with(request, tmp_path_factory, sqlite_template, ALL)
 
 
+def dataset(resources: Sequence[dict[str, Any]]) -> Any:
+    """A ``search_engine`` fixture for a module with its own ``resources`` (overrides ALL).
+
+    In the module: ``search_engine = dataset(RESOURCES)``.
+    """
+
+    @pytest.fixture(scope="module", params=BACKENDS)
+    def search_engine(
+        request: pytest.FixtureRequest,
+        tmp_path_factory: pytest.TempPathFactory,
+        sqlite_template: Path,
+    ) -> Iterator[Engine]:
+        yield from engine_with(request, tmp_path_factory, sqlite_template, resources)
+
+    return search_engine
+
+
 def engine_with(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,

@@ -102,3 +102,49 @@ def test_reindex_rebuilds_the_same_rows(engine: Engine) -> None:
     assert reindex(engine, batch=1) == 1
     assert _rows(engine) == before
     assert _ids(engine, "Patient", ("gender", "male")) == {"p"}
+
+
+def _bp(systolic: float) -> dict[str, Any]:
+    def component(code: str, value: float) -> dict[str, Any]:
+        coding = {"system": "http://loinc.org", "code": code}
+        return {"code": {"coding": [coding]}, "valueQuantity": {"value": value}}
+
+    return {
+        "resourceType": "Observation",
+        "id": "bp",
+        "status": "final",
+        "code": {"text": "bp"},
+        "component": [component("8480-6", systolic), component("8462-4", 80)],
+    }
+
+
+def test_update_replaces_grouped_composite_rows(engine: Engine) -> None:
+    _write(engine, _bp(150))
+    _write(engine, _bp(110))
+    ccvq = "component-code-value-quantity"
+    assert _ids(engine, "Observation", (ccvq, "8480-6$gt140")) == set()
+    assert _ids(engine, "Observation", (ccvq, "8480-6$lt120")) == {"bp"}
+
+
+def test_position_rows_follow_update_and_delete(engine: Engine) -> None:
+    place = {"resourceType": "Location", "id": "l", "position": {"latitude": 10, "longitude": 20}}
+    _write(engine, place)
+    _write(engine, {**place, "position": {"latitude": -10, "longitude": 20}})
+    assert _ids(engine, "Location", ("near", "10|20|1|km")) == set()
+    assert _ids(engine, "Location", ("near", "-10|20|1|km")) == {"l"}
+    with engine.begin() as conn:
+        Repository(conn).delete("Location", "l")
+    assert _ids(engine, "Location", ("near", "-10|20|1|km")) == set()
+    assert _rows(engine) == 0
+
+
+def test_reindex_rebuilds_grouped_and_position_rows(engine: Engine) -> None:
+    _write(engine, _bp(150))
+    _write(
+        engine, {"resourceType": "Location", "id": "l", "position": {"latitude": 1, "longitude": 2}}
+    )
+    before = _rows(engine)
+    assert reindex(engine, batch=1) == 2
+    assert _rows(engine) == before
+    assert _ids(engine, "Observation", ("component-code-value-quantity", "8480-6$150")) == {"bp"}
+    assert _ids(engine, "Location", ("near", "1|2|1|km")) == {"l"}

@@ -65,11 +65,11 @@ def test_token_forms() -> None:
 
 def test_reference_forms() -> None:
     base = "https://gw.example/fhir"
-    assert terms.reference_term("p1", base) == terms.ReferenceTerm(None, "p1", None)
-    assert terms.reference_term("Patient/p1", base) == terms.ReferenceTerm("Patient", "p1", None)
-    assert terms.reference_term(f"{base}/Patient/p1", base) == terms.ReferenceTerm(
-        "Patient", "p1", None
-    )
+    assert terms.reference_term("p1", base) == terms.ReferenceTerm(None, "p1", None, base)
+    local = terms.ReferenceTerm("Patient", "p1", None, base)
+    assert terms.reference_term("Patient/p1", base) == local
+    assert terms.reference_term(f"{base}/Patient/p1", base) == local
+    assert terms.reference_term("Patient/p1", "") == terms.ReferenceTerm("Patient", "p1", None)
     other = "https://other.example/fhir/Patient/p1"
     assert terms.reference_term(other, base) == terms.ReferenceTerm(None, None, other)
 
@@ -94,7 +94,7 @@ def test_extraction_indexes_only_the_resource_type_params() -> None:
     assert rows.patients == {"p"}
 
 
-def test_extraction_uses_fhirpath_for_complex_expressions() -> None:
+def test_extraction_reads_codes_of_nested_extensions() -> None:
     race = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race"
     body = {
         "resourceType": "Patient",
