@@ -78,6 +78,10 @@ def _patients(resource_type: str, resource: Mapping[str, Any], out: IndexRows) -
     links = set(compartment_params(resource_type))
     if not links:
         return set()
+    # Relative references only: an absolute one names a patient of another server, even when a
+    # local Patient has the same id (default deny, DESIGN D3). Ours are all stored relative.
     return {
-        row[2] for row in out.rows.get("reference", ()) if row[0] in links and row[1] == "Patient"
+        row[2]
+        for row in out.rows.get("reference", ())
+        if row[0] in links and row[1] == "Patient" and row[3] is None
     }
