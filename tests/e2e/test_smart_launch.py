@@ -35,7 +35,9 @@ def _require_tools() -> None:
     if shutil.which("node") is None or shutil.which("npm") is None:
         pytest.skip("node and npm are not installed")
     if not (APP_DIR / "node_modules" / "fhirclient").exists():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=APP_DIR, check=True)
+        # The same install as `make smart-app` (see the Makefile for --legacy-peer-deps).
+        npm_ci = ["npm", "ci", "--no-audit", "--no-fund", "--legacy-peer-deps"]
+        subprocess.run(npm_ci, cwd=APP_DIR, check=True)
 
 
 def free_port() -> int:
