@@ -10,7 +10,14 @@ import orjson
 from tqdm import tqdm
 
 from config import load_settings
-from gateway.ingest.feeds.loader import LoadReport, feed_files, load_paths, map_row, read_rows
+from gateway.ingest.feeds.loader import (
+    LoadReport,
+    default_workers,
+    feed_files,
+    load_paths,
+    map_row,
+    read_rows,
+)
 from gateway.store.engine import make_engine
 
 SHOWN_ERRORS = 50
@@ -23,7 +30,17 @@ def register(subparsers: Any) -> None:
     load = actions.add_parser("load", help="load feed files (or directories of them)")
     load.add_argument("paths", nargs="+", type=Path)
     load.add_argument("--batch", type=int, default=500, help="rows per transaction")
-    load.add_argument("--workers", type=int, default=1, help="processes mapping rows")
+    load.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        help="processes preparing rows (default: CPU count, at most 4; 1: none)",
+    )
+    load.add_argument(
+        "--check-every",
+        action="store_true",
+        help="check every resource with the FHIR models, not once per shape (ADR 0004)",
+    )
     load.set_defaults(func=_load)
     mapped = actions.add_parser("map", help="map feed files to FHIR NDJSON without storing")
     mapped.add_argument("paths", nargs="+", type=Path)
@@ -46,6 +63,7 @@ def _load(args: argparse.Namespace) -> int:
                 batch_rows=args.batch,
                 progress=bar.update,
                 workers=args.workers,
+                check_every=args.check_every,
             )
     finally:
         engine.dispose()

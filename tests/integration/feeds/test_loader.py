@@ -130,14 +130,16 @@ def test_worker_processes_load_the_same_resources(engine: Engine, demo_dir: Path
     assert again.unchanged == report.created
 
 
+@pytest.mark.parametrize("flags", [[], ["--check-every", "--workers", "1"]])
 def test_cli_load_prints_a_summary(
     database_url: str,
     demo_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    flags: list[str],
 ) -> None:
     monkeypatch.setenv("GATEWAY_DATABASE_URL", database_url)
-    assert main(["feeds", "load", str(demo_dir / "members.csv")]) == 0
+    assert main(["feeds", "load", *flags, str(demo_dir / "members.csv")]) == 0
     out = capsys.readouterr().out
     assert "rejected rows 0" in out
     assert "created" in out
