@@ -29,10 +29,10 @@ def register(subparsers: Any) -> None:
     actions = feeds.add_subparsers(dest="feeds_command", required=True)
     load = actions.add_parser("load", help="load feed files (or directories of them)")
     load.add_argument("paths", nargs="+", type=Path)
-    load.add_argument("--batch", type=int, default=500, help="rows per transaction")
+    load.add_argument("--batch", type=_positive, default=500, help="rows per transaction")
     load.add_argument(
         "--workers",
-        type=int,
+        type=_positive,
         default=default_workers(),
         help="processes preparing rows (default: CPU count, at most 4; 1: none)",
     )
@@ -46,6 +46,17 @@ def register(subparsers: Any) -> None:
     mapped.add_argument("paths", nargs="+", type=Path)
     mapped.add_argument("--ndjson", type=Path, required=True, help="output file")
     mapped.set_defaults(func=_map)
+
+
+def _positive(text: str) -> int:
+    """An argparse type: an integer of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def _load(args: argparse.Namespace) -> int:

@@ -148,3 +148,13 @@ def test_cli_load_prints_a_summary(
 def test_report_counts_resources() -> None:
     report = LoadReport(created=2, updated=1, unchanged=3)
     assert report.resources == 6
+
+
+@pytest.mark.parametrize("flags", [["--workers", "0"], ["--batch", "-5"], ["--workers", "two"]])
+def test_cli_refuses_bad_counts(
+    demo_dir: Path, flags: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["feeds", "load", *flags, str(demo_dir)])
+    assert exited.value.code == 2
+    assert flags[0] in capsys.readouterr().err
