@@ -15,6 +15,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -78,14 +79,15 @@ def load_paths(
 ) -> LoadReport:
     """Load every feed file under ``paths``; returns one report for all of them.
 
-    ``workers`` > 1 prepares batches in that many processes, started at the second batch of a
-    file so that they inherit warm caches (imported models, schemas, the shapes checked).
+    ``workers`` > 1 prepares batches in that many processes, forked for each file after its
+    first batch so that they inherit warm caches (imported models, schemas, shapes checked).
     ``check_every``: check every mapped resource with the fhir.resources models, not only the
     first of each shape (ADR 0004).
     """
     report = LoadReport()
     written: set[tuple[str, str]] = set()
-    with tuned_collector(), Workers(workers, check_every) as pool:
+    pool = Workers(workers, check_every)
+    with tuned_collector():
         for path, kind in feed_files(paths):
             load_file(
                 engine,
@@ -101,29 +103,29 @@ def load_paths(
 
 
 class Workers:
-    """The prepare stage of one load: in this process, or in worker processes once warm."""
+    """The prepare stage of one load: here, or in worker processes forked for each file."""
 
     def __init__(self, count: int, check_every: bool = False) -> None:
         self.count = count
         self.checks = Checks(ShapeCheck(every=check_every), set())
-        self._executor: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> Workers:
-        return self
+    @contextmanager
+    def started(self) -> Iterator[Executor | None]:
+        """A process pool for the rest of one file, or None with 1 worker.
 
-    def __exit__(self, *exc: object) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(cancel_futures=True)
-
-    def executor(self) -> Executor | None:
-        """The process pool, started on first use; None with 1 worker."""
+        Forked after the file's first batch was prepared here, the workers inherit the warm
+        caches (imported models, schemas, ids) and every shape checked so far.
+        """
         if self.count <= 1:
-            return None
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(
-                self.count, initializer=start_worker, initargs=(self.checks.shapes,)
-            )
-        return self._executor
+            yield None
+            return
+        executor = ProcessPoolExecutor(
+            self.count, initializer=start_worker, initargs=(self.checks.shapes,)
+        )
+        try:
+            yield executor
+        finally:
+            executor.shutdown(cancel_futures=True)
 
 
 def load_file(
@@ -158,20 +160,28 @@ def load_file(
 
 
 def _prepared(path: Path, kind: FeedKind, batch_rows: int, pool: Workers) -> Iterator[Prepared]:
-    """Batches ready to write, computed here or (bounded, in order) in worker processes."""
-    pending: deque[Future[Prepared]] = deque()
-    for number, (rows, seconds) in enumerate(chunks(path, kind, batch_rows)):
-        # The first batch of a file is prepared here: a file of one batch never waits for
-        # processes to start, and the workers, forked later, inherit its warm caches.
-        executor = pool.executor() if number > 0 else None
+    """Batches ready to write, computed here or (bounded, in order) in worker processes.
+
+    The first batch of a file is prepared here: a file of one batch never waits for processes
+    to start, and the workers, forked after it, inherit its warm caches.
+    """
+    batches = chunks(path, kind, batch_rows)
+    first = next(batches, None)
+    if first is None:
+        return
+    yield prepare(kind, path, *first, pool.checks)
+    with pool.started() as executor:
         if executor is None:
-            yield prepare(kind, path, rows, seconds, pool.checks)
-            continue
-        pending.append(executor.submit(prepare_in_worker, kind.name, path, rows, seconds))
-        if len(pending) > PREFETCH:
+            for rows, seconds in batches:
+                yield prepare(kind, path, rows, seconds, pool.checks)
+            return
+        pending: deque[Future[Prepared]] = deque()
+        for rows, seconds in batches:
+            pending.append(executor.submit(prepare_in_worker, kind.name, path, rows, seconds))
+            if len(pending) > PREFETCH:
+                yield pending.popleft().result()
+        while pending:
             yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
 
 
 def _write(
