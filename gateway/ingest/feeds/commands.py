@@ -34,7 +34,7 @@ def register(subparsers: Any) -> None:
         "--workers",
         type=_positive,
         default=default_workers(),
-        help="processes preparing rows (default: CPU count, at most 4; 1: none)",
+        help="processes preparing rows (default: the idle CPUs, at most 4; 1: none)",
     )
     load.add_argument(
         "--check-every",

@@ -96,11 +96,15 @@ def test_check_every_checks_every_resource(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 @pytest.mark.unit
-def test_default_workers_follow_the_cpu_count_capped(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("os.cpu_count", lambda: 64)
-    assert default_workers() == 4
-    monkeypatch.setattr("os.cpu_count", lambda: None)
-    assert default_workers() == 1
+@pytest.mark.parametrize(
+    ("cpus", "load", "workers"), [(64, 0.0, 4), (2, 0.1, 2), (2, 1.2, 1), (2, 5.0, 1), (None, 0, 1)]
+)
+def test_default_workers_are_the_idle_cpus_capped(
+    monkeypatch: pytest.MonkeyPatch, cpus: int | None, load: float, workers: int
+) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: cpus)
+    monkeypatch.setattr("os.getloadavg", lambda: (load, load, load))
+    assert default_workers() == workers
 
 
 @pytest.fixture(scope="module")
