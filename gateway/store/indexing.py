@@ -20,6 +20,10 @@ from sqlalchemy.engine import Connection
 from gateway.search.extract import IndexRows, extract
 from gateway.store.index_tables import ALL_TABLES, VALUE_TABLES, search_compartment
 
+# From this many index rows on, PostgreSQL gets COPY (one round trip per table); below it, one
+# pipelined executemany for all tables (one round trip) is faster: a REST write has about 20.
+COPY_MIN_ROWS = 200
+
 
 @cache
 def _insert_sql(table: Table, paramstyle: str) -> str:
@@ -83,15 +87,23 @@ def write_rows_many(
     """
     if not items:
         return
-    if not fresh:
-        with _pipelined(conn):
-            delete_index_many(conn, [rid for rid, _t, _r in items])
-    _write(conn, items)
+    tables = _table_rows(items)
+    rids = [rid for rid, _t, _r in items]
+    copy = conn.dialect.name == "postgresql" and sum(len(r) for _, r in tables) >= COPY_MIN_ROWS
+    with _pipelined(conn):
+        if not fresh:
+            delete_index_many(conn, rids)
+        if not copy:
+            for table, rows in tables:
+                _executemany(conn, _insert_sql(table, conn.dialect.paramstyle), rows)
+    if copy:
+        for table, rows in tables:
+            _copy(conn, table, rows)
 
 
 @contextmanager
 def _pipelined(conn: Connection) -> Iterator[None]:
-    """On PostgreSQL, send the deletes in one pipeline (one network wait)."""
+    """On PostgreSQL, send the statements in one pipeline (one network wait)."""
     dbapi = conn.connection.dbapi_connection
     pipeline = getattr(dbapi, "pipeline", None) if conn.dialect.name == "postgresql" else None
     if pipeline is None:
@@ -101,9 +113,12 @@ def _pipelined(conn: Connection) -> Iterator[None]:
         yield
 
 
-def _write(conn: Connection, extracted: Iterable[tuple[int, str, IndexRows]]) -> None:
+def _table_rows(
+    extracted: Iterable[tuple[int, str, IndexRows]],
+) -> list[tuple[Table, list[tuple[Any, ...]]]]:
+    """The rows to insert per index table, as tuples in column order."""
     batches: dict[str, list[tuple[Any, ...]]] = {}
-    members: list[tuple[int, str]] = []
+    members: list[tuple[Any, ...]] = []
     for rid, rtype, rows in extracted:
         for kind, kind_rows in rows.rows.items():
             batches.setdefault(kind, []).extend((rid, rtype, *row) for row in kind_rows)
@@ -111,15 +126,11 @@ def _write(conn: Connection, extracted: Iterable[tuple[int, str, IndexRows]]) ->
     tables = [(VALUE_TABLES[kind], batch) for kind, batch in batches.items()]
     if members:
         tables.append((search_compartment, members))
-    for table, table_rows in tables:
-        if conn.dialect.name == "postgresql":
-            _copy(conn, table, table_rows)
-        else:
-            _executemany(conn, _insert_sql(table, conn.dialect.paramstyle), table_rows)
+    return tables
 
 
 def _copy(conn: Connection, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
-    """PostgreSQL ``COPY ... FROM STDIN``: about twice as fast as a pipelined executemany."""
+    """PostgreSQL ``COPY ... FROM STDIN``: about three times faster than executemany in bulk."""
     columns = ", ".join(c.name for c in table.columns)
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 
 from auth.context import AccessContext
@@ -13,9 +13,10 @@ from gateway.interactions.search import matching_ids
 from gateway.search.extract import extract
 from gateway.store.bulk import upsert_many
 from gateway.store.index_tables import ALL_TABLES
+from gateway.store.indexing import COPY_MIN_ROWS
 from gateway.store.records import WriteOutcome
 from gateway.store.repository import Repository
-from gateway.store.tables import resource_history
+from gateway.store.tables import resource, resource_history
 
 pytestmark = pytest.mark.integration
 
@@ -124,3 +125,23 @@ def test_precomputed_index_rows_are_stored_like_extracted_ones(engine: Engine) -
 def test_index_rows_must_match_the_items(engine: Engine) -> None:
     with engine.begin() as conn, pytest.raises(ValueError, match="one entry per item"):
         upsert_many(conn, [("Patient", _patient("a", "Ames"))], index_rows=[])
+
+
+def test_bulk_and_single_writes_store_the_same_index_rows(engine: Engine) -> None:
+    items = [("Patient", _patient(f"p{i}", f"Family{i}")) for i in range(40)]
+    with engine.begin() as conn:  # one batch: COPY on PostgreSQL (COPY_MIN_ROWS)
+        upsert_many(conn, items)
+    bulk = _index_counts(engine)
+    assert sum(bulk.values()) >= COPY_MIN_ROWS
+    with engine.begin() as conn:
+        conn.execute(delete(resource_history))
+        conn.execute(delete(resource))
+        for table in ALL_TABLES:
+            conn.execute(delete(table))
+    for item in items:  # one resource at a time: a pipelined executemany
+        with engine.begin() as conn:
+            upsert_many(conn, [item])
+    assert _index_counts(engine) == bulk
+    with engine.connect() as conn:
+        ids = matching_ids(conn, "Patient", [("family", "Family39")], AccessContext.internal())
+    assert ids == ["p39"]
