@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,7 @@ def _load(args: argparse.Namespace) -> int:
         return 2
     total = sum(_count_rows(path, kind.file_format) for path, kind in files)
     engine = make_engine(load_settings()["DATABASE_URL"])
+    started = time.perf_counter()
     try:
         with tqdm(total=total, unit="row", desc="feeds") as bar:
             report = load_paths(
@@ -78,17 +80,21 @@ def _load(args: argparse.Namespace) -> int:
             )
     finally:
         engine.dispose()
-    print(summary(report))
+    print(summary(report, time.perf_counter() - started))
     return 1 if report.rejected else 0
 
 
-def summary(report: LoadReport) -> str:
-    """The closing summary: counts, throughput figures and the first rejected rows."""
-    busy = sum(report.seconds.values()) or 1e-9
+def summary(report: LoadReport, wall: float) -> str:
+    """The closing summary: counts, throughput, the stage split and the first rejected rows.
+
+    Stages up to index are CPU seconds summed over the preparing processes, write is wall
+    seconds (``gateway.ingest.feeds.report.STAGES``).
+    """
+    rate = report.resources / max(wall, 1e-9)
     lines = [
         f"rows {report.rows}: created {report.created}, updated {report.updated}, "
         f"unchanged {report.unchanged}, rejected rows {report.rejected}",
-        f"{report.resources} resources in {busy:.1f} s ({report.resources / busy:.0f}/s); "
+        f"{report.resources} resources in {wall:.1f} s ({rate:.0f}/s); "
         + ", ".join(f"{stage} {sec:.1f} s" for stage, sec in report.seconds.items()),
     ]
     lines += [f"  {e.file}:{e.line} {e.field}: {e.reason}" for e in report.errors[:SHOWN_ERRORS]]

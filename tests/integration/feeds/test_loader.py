@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from pathlib import Path
 
@@ -142,7 +143,8 @@ def test_cli_load_prints_a_summary(
     assert main(["feeds", "load", *flags, str(demo_dir / "members.csv")]) == 0
     out = capsys.readouterr().out
     assert "rejected rows 0" in out
-    assert "created" in out
+    assert re.search(r"created [1-9]\d*, updated 0, unchanged 0", out)
+    assert re.search(r"\d+ resources in \d+\.\d s \(\d+/s\); parse", out)
 
 
 def test_report_counts_resources() -> None:
