@@ -50,9 +50,9 @@ Progress = Callable[[int], None]
 def default_workers() -> int:
     """Worker processes for a load: the CPUs idle now, at most 4 (1 means none).
 
-    Idle is the CPU count minus the 1-minute load average. On the shared 2-core VM two workers
-    beside the writing process made loads about 1.5x faster when the machine was quiet and
-    about 20 % slower when other work kept both cores busy (pickling and a third process).
+    Idle is the CPU count minus the 1-minute load average. On the shared 2-core VM, with other
+    work on both cores, two workers beside the writing process made loads 20-30 % slower
+    (results pickled across processes, a third process); they pay off only with idle cores.
     """
     idle = (os.cpu_count() or 1) - os.getloadavg()[0]
     return max(1, min(round(idle), MAX_WORKERS))
