@@ -11,7 +11,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-import orjson
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
@@ -31,13 +30,14 @@ def upsert_many(
     items: Sequence[Item],
     *,
     mapping_version: str | None = None,
-    index_rows: Sequence[IndexRows] | None = None,
+    index_rows: Sequence[IndexRows | None] | None = None,
 ) -> list[tuple[StoredResource | None, WriteOutcome]]:
     """Upsert every item by its id, in order; run inside the caller's transaction.
 
-    ``index_rows``: optional, one :func:`gateway.search.extract.extract` result per item (same
-    order), computed by the caller outside the transaction (loads do it in worker processes);
-    without it the rows are extracted here.
+    ``index_rows``: optional, one :func:`gateway.search.extract.extract` result (or None) per
+    item, same order, computed by the caller outside the transaction (loads do it in worker
+    processes); where it is missing the rows are extracted here, only for the items written
+    (an unchanged item costs no extraction).
     """
     if index_rows is not None and len(index_rows) != len(items):
         raise ValueError("index_rows must hold one entry per item")
@@ -96,7 +96,7 @@ def _upsert_chunk(
     conn: Connection, chunk: Sequence[_Entry], mapping_version: str | None
 ) -> list[tuple[StoredResource | None, WriteOutcome]]:
     current = _current(conn, chunk)
-    given = {(rtype, str(body["id"])): rows for rtype, body, rows in chunk if rows is not None}
+    given = {(rtype, str(body["id"])): (body, rows) for rtype, body, rows in chunk}
     now = now_ms()
     new_rows: list[dict[str, Any]] = []
     changed: list[tuple[Current, dict[str, Any]]] = []
@@ -174,7 +174,7 @@ def _write_history_and_index(
     new_rows: list[dict[str, Any]],
     changed_rows: list[dict[str, Any]],
     rids: dict[tuple[str, str], int],
-    given: dict[tuple[str, str], IndexRows],
+    given: dict[tuple[str, str], tuple[Mapping[str, Any], IndexRows | None]],
 ) -> None:
     history = [
         _history_row(row, rids, method)
@@ -192,10 +192,17 @@ def _key(row: dict[str, Any]) -> tuple[str, str]:
     return row["res_type"], row["res_id"]
 
 
-def _index_of(row: dict[str, Any], given: dict[tuple[str, str], IndexRows]) -> IndexRows:
-    """The index rows the caller extracted, or those extracted here from the stored body."""
-    found = given.get(_key(row))
-    return found if found is not None else extract(row["res_type"], orjson.loads(row["body"]))
+def _index_of(
+    row: dict[str, Any], given: dict[tuple[str, str], tuple[Mapping[str, Any], IndexRows | None]]
+) -> IndexRows:
+    """The index rows the caller extracted, or those extracted here, for written rows only.
+
+    Extracting from the item's body equals extracting from the stored one: the server-set
+    ``meta.versionId`` and ``meta.lastUpdated`` are not index parameters (``_lastUpdated`` is a
+    column of ``resource``).
+    """
+    body, extracted = given[_key(row)]
+    return extracted if extracted is not None else extract(row["res_type"], body)
 
 
 def _history_row(

@@ -193,7 +193,7 @@ def _prepared(path: Path, kind: FeedKind, batch_rows: int, pool: Workers) -> Ite
 def _write(
     engine: Engine,
     kind: FeedKind,
-    batch: list[tuple[Mapping[str, Any], IndexRows]],
+    batch: list[tuple[Mapping[str, Any], IndexRows | None]],
     report: LoadReport,
 ) -> None:
     """Upsert one batch in one transaction, with the index rows extracted beforehand."""

@@ -45,7 +45,7 @@ class Row:
 class Prepared:
     """A batch ready to write: resources with their index rows, and its partial report."""
 
-    resources: list[tuple[Mapping[str, Any], IndexRows]]
+    resources: list[tuple[Mapping[str, Any], IndexRows | None]]
     report: LoadReport
 
 
@@ -119,18 +119,32 @@ def prepare_in_worker(name: str, path: Path, rows: list[Row], seconds: float) ->
     """Worker entry point: the kind travels by name (FeedKind holds functions)."""
     checks = _WORKER.get("checks") or Checks(ShapeCheck(), set())
     checks.seen = set()  # per batch here: the main process drops repeats across batches
-    return prepare(kind_named(name), path, rows, seconds, checks)
+    return prepare(kind_named(name), path, rows, seconds, checks, index=True)
 
 
 def prepare(
-    kind: FeedKind, path: Path, rows: list[Row], seconds: float, checks: Checks
+    kind: FeedKind,
+    path: Path,
+    rows: list[Row],
+    seconds: float,
+    checks: Checks,
+    *,
+    index: bool = False,
 ) -> Prepared:
-    """Validate, map, check and index one batch of rows."""
+    """Validate, map and check one batch of rows; with ``index``, extract its index rows too.
+
+    Workers extract (the writer is then spared it); in a single process the writer extracts,
+    for the resources it writes only, so an unchanged reload extracts nothing.
+    """
     report = LoadReport(rows=len(rows))
     report.seconds["parse"] = seconds
     resources = [r for row in rows for r in _map_row(path, kind, row, report, checks)]
+    if not index:
+        return Prepared([(r, None) for r in resources], report)
     started = time.process_time()
-    indexed = [(r, extract(str(r["resourceType"]), r)) for r in resources]
+    indexed: list[tuple[Mapping[str, Any], IndexRows | None]] = [
+        (r, extract(str(r["resourceType"]), r)) for r in resources
+    ]
     report.seconds["index"] += time.process_time() - started
     return Prepared(indexed, report)
 

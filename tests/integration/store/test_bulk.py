@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from auth.context import AccessContext
 from gateway.interactions.search import matching_ids
 from gateway.search.extract import extract
+from gateway.store import bulk
 from gateway.store.bulk import upsert_many
 from gateway.store.index_tables import ALL_TABLES
 from gateway.store.indexing import COPY_MIN_ROWS
@@ -145,3 +146,21 @@ def test_bulk_and_single_writes_store_the_same_index_rows(engine: Engine) -> Non
     with engine.connect() as conn:
         ids = matching_ids(conn, "Patient", [("family", "Family39")], AccessContext.internal())
     assert ids == ["p39"]
+
+
+def test_unchanged_items_are_not_extracted_again(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = [("Patient", _patient(f"p{i}", f"F{i}")) for i in range(3)]
+    with engine.begin() as conn:
+        upsert_many(conn, items)
+    extracted: list[str] = []
+
+    def counting(resource_type: str, body: Any) -> Any:
+        extracted.append(str(body["id"]))
+        return extract(resource_type, body)
+
+    monkeypatch.setattr(bulk, "extract", counting)
+    with engine.begin() as conn:
+        upsert_many(conn, [*items[:2], ("Patient", _patient("p2", "Changed"))])
+    assert extracted == ["p2"]
