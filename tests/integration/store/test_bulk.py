@@ -5,15 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 
 from auth.context import AccessContext
 from gateway.interactions.search import matching_ids
+from gateway.search.extract import extract
+from gateway.store import bulk
 from gateway.store.bulk import upsert_many
+from gateway.store.index_tables import ALL_TABLES
+from gateway.store.indexing import COPY_MIN_ROWS
 from gateway.store.records import WriteOutcome
 from gateway.store.repository import Repository
-from gateway.store.tables import resource_history
+from gateway.store.tables import resource, resource_history
 
 pytestmark = pytest.mark.integration
 
@@ -88,3 +92,75 @@ def test_batch_equals_sequential_upserts(engine: Engine, tmp_path: Any) -> None:
             stored = Repository(conn).read(rtype, body["id"])
             assert stored is not None
             assert stored.version_id == 1
+
+
+def _index_counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {
+            table.name: int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+            for table in ALL_TABLES
+        }
+
+
+def test_precomputed_index_rows_are_stored_like_extracted_ones(engine: Engine) -> None:
+    items = [("Patient", _patient(str(i), f"F{i}")) for i in range(5)]
+    rows = [extract(rtype, body) for rtype, body in items]
+    with engine.begin() as conn:
+        upsert_many(conn, items, index_rows=rows)
+    precomputed = _index_counts(engine)
+    with engine.begin() as conn:
+        upsert_many(
+            conn,
+            [("Patient", _patient("1", "Changed"))],
+            index_rows=[extract("Patient", _patient("1", "Changed"))],
+        )
+    with engine.connect() as conn:
+        ctx = AccessContext.internal()
+        assert matching_ids(conn, "Patient", [("family", "F3")], ctx) == ["3"]
+        assert matching_ids(conn, "Patient", [("family", "Changed")], ctx) == ["1"]
+        assert matching_ids(conn, "Patient", [("family", "F1")], ctx) == []
+    assert _index_counts(engine) == precomputed
+    assert precomputed["search_compartment"] == 5
+
+
+def test_index_rows_must_match_the_items(engine: Engine) -> None:
+    with engine.begin() as conn, pytest.raises(ValueError, match="one entry per item"):
+        upsert_many(conn, [("Patient", _patient("a", "Ames"))], index_rows=[])
+
+
+def test_bulk_and_single_writes_store_the_same_index_rows(engine: Engine) -> None:
+    items = [("Patient", _patient(f"p{i}", f"Family{i}")) for i in range(40)]
+    with engine.begin() as conn:  # one batch: COPY on PostgreSQL (COPY_MIN_ROWS)
+        upsert_many(conn, items)
+    bulk = _index_counts(engine)
+    assert sum(bulk.values()) >= COPY_MIN_ROWS
+    with engine.begin() as conn:
+        conn.execute(delete(resource_history))
+        conn.execute(delete(resource))
+        for table in ALL_TABLES:
+            conn.execute(delete(table))
+    for item in items:  # one resource at a time: a pipelined executemany
+        with engine.begin() as conn:
+            upsert_many(conn, [item])
+    assert _index_counts(engine) == bulk
+    with engine.connect() as conn:
+        ids = matching_ids(conn, "Patient", [("family", "Family39")], AccessContext.internal())
+    assert ids == ["p39"]
+
+
+def test_unchanged_items_are_not_extracted_again(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = [("Patient", _patient(f"p{i}", f"F{i}")) for i in range(3)]
+    with engine.begin() as conn:
+        upsert_many(conn, items)
+    extracted: list[str] = []
+
+    def counting(resource_type: str, body: Any) -> Any:
+        extracted.append(str(body["id"]))
+        return extract(resource_type, body)
+
+    monkeypatch.setattr(bulk, "extract", counting)
+    with engine.begin() as conn:
+        upsert_many(conn, [*items[:2], ("Patient", _patient("p2", "Changed"))])
+    assert extracted == ["p2"]
