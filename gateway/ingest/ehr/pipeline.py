@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from gateway.fhir import structure_issues
 from gateway.ingest.ehr import links as link_store
+from gateway.ingest.ehr.checks import resource_problems
 from gateway.ingest.ehr.identity import (
     IdentityMap,
     derived_id,
@@ -27,7 +27,6 @@ from gateway.ingest.ehr.identity import (
 )
 from gateway.ingest.ehr.matching import MATCHED
 from gateway.ingest.ehr.members import MemberDirectory
-from gateway.ingest.ehr.profiles import profile_issues
 from gateway.ingest.ehr.provenance import (
     TRANSFORM_VERSION,
     SourceInfo,
@@ -53,11 +52,16 @@ SHARED_GROUP = "shared"
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One incoming resource and where it came from (file and line, or Bundle entry)."""
+    """One incoming resource and where it came from (file and line, or Bundle entry).
+
+    ``problems`` is the result of :func:`resource_problems` when a worker process already
+    ran it (the import job); ``None`` means the pipeline checks the resource itself.
+    """
 
     file: str
     line: int
     resource: dict[str, Any]
+    problems: tuple[str, ...] | None = None
 
 
 @dataclass(slots=True)
@@ -117,13 +121,9 @@ class Pipeline:
 
     def _accepted(self, index: int, item: Item, report: BatchReport) -> bool:
         resource = item.resource
-        problems = [f"{i.expression}: {i.message}" for i in structure_issues(resource)]
-        if not problems:
-            problems = profile_issues(resource)
-        if not problems and not resource.get("id"):
-            problems = [f"{resource['resourceType']}.id: required element is missing"]
+        problems = resource_problems(resource) if item.problems is None else item.problems
         if problems:
-            report.issue(index, item, "; ".join(problems[:5]))
+            report.issue(index, item, "; ".join(problems))
             return False
         if resource["resourceType"] in SKIPPED_TYPES:
             report.counts["skipped"] += 1
