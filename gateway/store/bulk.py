@@ -15,6 +15,7 @@ import orjson
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
+from gateway.search.extract import IndexRows, extract
 from gateway.store import indexing
 from gateway.store.records import StoredResource, WriteOutcome, as_utc
 from gateway.store.repository import VersionConflict, later_than, now_ms, stamp
@@ -22,59 +23,82 @@ from gateway.store.tables import resource, resource_history
 
 Item = tuple[str, Mapping[str, Any]]  # (resource type, body with its id)
 Current = tuple[int, int, datetime, bool, str]  # rid, version, last_updated, deleted, hash
+_Entry = tuple[str, Mapping[str, Any], IndexRows | None]
 
 
 def upsert_many(
-    conn: Connection, items: Sequence[Item], *, mapping_version: str | None = None
+    conn: Connection,
+    items: Sequence[Item],
+    *,
+    mapping_version: str | None = None,
+    index_rows: Sequence[IndexRows] | None = None,
 ) -> list[tuple[StoredResource | None, WriteOutcome]]:
-    """Upsert every item by its id, in order; run inside the caller's transaction."""
+    """Upsert every item by its id, in order; run inside the caller's transaction.
+
+    ``index_rows``: optional, one :func:`gateway.search.extract.extract` result per item (same
+    order), computed by the caller outside the transaction (loads do it in worker processes);
+    without it the rows are extracted here.
+    """
+    if index_rows is not None and len(index_rows) != len(items):
+        raise ValueError("index_rows must hold one entry per item")
+    rows: Sequence[IndexRows | None] = index_rows or [None] * len(items)
+    entries = [
+        (rtype, body, extracted) for (rtype, body), extracted in zip(items, rows, strict=True)
+    ]
     results: list[tuple[StoredResource | None, WriteOutcome]] = []
-    for chunk in _unique_chunks(items):
+    for chunk in _unique_chunks(entries):
         results += _upsert_chunk(conn, chunk, mapping_version)
     return results
 
 
-def _unique_chunks(items: Sequence[Item]) -> Iterator[list[Item]]:
+def _unique_chunks(entries: Sequence[_Entry]) -> Iterator[list[_Entry]]:
     """Consecutive runs in which no (type, id) repeats, so each run can be written at once."""
-    chunk: list[Item] = []
+    chunk: list[_Entry] = []
     seen: set[tuple[str, str]] = set()
-    for rtype, body in items:
-        key = (rtype, str(body["id"]))
+    for entry in entries:
+        key = (entry[0], str(entry[1]["id"]))
         if key in seen:
             yield chunk
             chunk, seen = [], set()
-        chunk.append((rtype, body))
+        chunk.append(entry)
         seen.add(key)
     if chunk:
         yield chunk
 
 
-def _current(conn: Connection, chunk: Sequence[Item]) -> dict[tuple[str, str], Current]:
-    by_type: dict[str, list[str]] = {}
-    for rtype, body in chunk:
-        by_type.setdefault(rtype, []).append(str(body["id"]))
-    found: dict[tuple[str, str], Current] = {}
+def _current(conn: Connection, chunk: Sequence[_Entry]) -> dict[tuple[str, str], Current]:
+    """The stored state of the chunk's resources, in one query.
+
+    ``res_type IN (..) AND res_id IN (..)`` uses the (res_type, res_id) unique index on both
+    backends; the few cross pairs it also matches are dropped here.
+    """
+    wanted = {(rtype, str(body["id"])) for rtype, body, _rows in chunk}
     c = resource.c
-    for rtype, ids in by_type.items():
-        rows = conn.execute(
-            select(c.res_id, c.rid, c.version_id, c.last_updated, c.deleted, c.content_hash).where(
-                c.res_type == rtype, c.res_id.in_(ids)
-            )
+    rows = conn.execute(
+        select(
+            c.res_type, c.res_id, c.rid, c.version_id, c.last_updated, c.deleted, c.content_hash
+        ).where(
+            c.res_type.in_(sorted({t for t, _ in wanted})),
+            c.res_id.in_(sorted({i for _, i in wanted})),
         )
-        for rid_s, rid, version, updated, deleted, content_hash in rows:
-            found[(rtype, rid_s)] = (rid, version, as_utc(updated), bool(deleted), content_hash)
-    return found
+    )
+    return {
+        (rtype, rid_s): (rid, version, as_utc(updated), bool(deleted), content_hash)
+        for rtype, rid_s, rid, version, updated, deleted, content_hash in rows
+        if (rtype, rid_s) in wanted
+    }
 
 
 def _upsert_chunk(
-    conn: Connection, chunk: Sequence[Item], mapping_version: str | None
+    conn: Connection, chunk: Sequence[_Entry], mapping_version: str | None
 ) -> list[tuple[StoredResource | None, WriteOutcome]]:
     current = _current(conn, chunk)
+    given = {(rtype, str(body["id"])): rows for rtype, body, rows in chunk if rows is not None}
     now = now_ms()
     new_rows: list[dict[str, Any]] = []
     changed: list[tuple[Current, dict[str, Any]]] = []
     plan: list[tuple[str, str, WriteOutcome, dict[str, Any] | None]] = []
-    for rtype, body in chunk:
+    for rtype, body, _rows in chunk:
         rid_s = str(body["id"])
         known = current.get((rtype, rid_s))
         version = 1 if known is None else known[1] + 1
@@ -102,7 +126,7 @@ def _upsert_chunk(
     rids = _insert_new(conn, new_rows)
     _update_changed(conn, changed)
     rids.update({(row["res_type"], row["res_id"]): known[0] for known, row in changed})
-    _write_history_and_index(conn, new_rows, [row for _, row in changed], rids)
+    _write_history_and_index(conn, new_rows, [row for _, row in changed], rids, given)
     return [
         _result(rtype, rid_s, outcome, row, rids, current) for rtype, rid_s, outcome, row in plan
     ]
@@ -146,6 +170,7 @@ def _write_history_and_index(
     new_rows: list[dict[str, Any]],
     changed_rows: list[dict[str, Any]],
     rids: dict[tuple[str, str], int],
+    given: dict[tuple[str, str], IndexRows],
 ) -> None:
     history = [
         _history_row(row, rids, method)
@@ -155,11 +180,18 @@ def _write_history_and_index(
     if history:
         conn.execute(insert(resource_history), history)
     for rows, fresh in ((new_rows, True), (changed_rows, False)):
-        items = [
-            (rids[(r["res_type"], r["res_id"])], r["res_type"], orjson.loads(r["body"]))
-            for r in rows
-        ]
-        indexing.write_index_many(conn, items, fresh=fresh)
+        items = [(rids[_key(r)], r["res_type"], _index_of(r, given)) for r in rows]
+        indexing.write_rows_many(conn, items, fresh=fresh)
+
+
+def _key(row: dict[str, Any]) -> tuple[str, str]:
+    return row["res_type"], row["res_id"]
+
+
+def _index_of(row: dict[str, Any], given: dict[tuple[str, str], IndexRows]) -> IndexRows:
+    """The index rows the caller extracted, or those extracted here from the stored body."""
+    found = given.get(_key(row))
+    return found if found is not None else extract(row["res_type"], orjson.loads(row["body"]))
 
 
 def _history_row(

@@ -2,66 +2,52 @@
 
 The repository calls these inside the write's transaction, so index rows always match the
 stored body. Extraction is pure (:mod:`gateway.search.extract`); this module only writes.
-Index writes are the bulk of a write's cost, so the statements are compiled once per
-dialect and run on the DB-API cursor (``executemany``), like the read path (PERFORMANCE.md).
+Index writes are the bulk of a write's cost, so the statements are plain positional SQL built
+once per table and run on the DB-API cursor (``executemany`` of tuples), like the read path
+(PERFORMANCE.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy import Table
+from sqlalchemy.engine import Connection
 
 from gateway.search.extract import IndexRows, extract
 from gateway.store.index_tables import ALL_TABLES, VALUE_TABLES, search_compartment
 
-_COLUMNS: dict[str, tuple[str, ...]] = {
-    kind: tuple(c.name for c in table.columns if c.name not in ("rid", "res_type"))
-    for kind, table in VALUE_TABLES.items()
-}
+
+@cache
+def _insert_sql(table: Table, paramstyle: str) -> str:
+    """``INSERT`` of every column, in table order, with positional parameters.
+
+    Index rows come as tuples in column order (``rid``, ``res_type``, then the extracted row),
+    so no per-row dict is built: sqlite3 takes ``?``, psycopg ``%s``. Table and column names
+    come from our own metadata, never from input.
+    """
+    columns = ", ".join(c.name for c in table.columns)
+    markers = ", ".join(_marker(paramstyle) for _ in table.columns)
+    return f"INSERT INTO {table.name} ({columns}) VALUES ({markers})"  # noqa: S608
 
 
-class _Compiled:
-    """One statement compiled for a dialect: SQL text and how to order its parameters."""
-
-    def __init__(self, statement: Any, dialect: Dialect) -> None:
-        compiled = statement.compile(dialect=dialect)
-        self.sql = str(compiled)
-        self.positions = tuple(compiled.positiontup) if compiled.positional else None
-
-    def args(self, row: Mapping[str, Any]) -> Any:
-        """The DB-API parameters for one row given by column name."""
-        if self.positions is None:
-            return row
-        return tuple(row[name] for name in self.positions)
+@cache
+def _delete_sql(table: Table, paramstyle: str) -> str:
+    return f"DELETE FROM {table.name} WHERE rid = {_marker(paramstyle)}"  # noqa: S608
 
 
-_COMPILED: dict[tuple[str, str, str], _Compiled] = {}
+def _marker(paramstyle: str) -> str:
+    return "?" if paramstyle == "qmark" else "%s"
 
 
-def _insert(table: Table, dialect: Dialect) -> _Compiled:
-    key = ("insert", table.name, dialect.name)
-    if key not in _COMPILED:
-        values: dict[str, Any] = {c.name: bindparam(c.name) for c in table.columns}
-        _COMPILED[key] = _Compiled(insert(table).values(values), dialect)
-    return _COMPILED[key]
-
-
-def _delete(table: Table, dialect: Dialect) -> _Compiled:
-    key = ("delete", table.name, dialect.name)
-    if key not in _COMPILED:
-        _COMPILED[key] = _Compiled(delete(table).where(table.c.rid == bindparam("rid")), dialect)
-    return _COMPILED[key]
-
-
-def _executemany(conn: Connection, compiled: _Compiled, rows: Sequence[Mapping[str, Any]]) -> None:
+def _executemany(conn: Connection, sql: str, params: Sequence[Any]) -> None:
     # sqlite3 and psycopg 3 cursors both take executemany; psycopg pipelines the batch.
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.executemany(compiled.sql, [compiled.args(r) for r in rows])
+        cursor.executemany(sql, params)
     finally:
         cursor.close()
 
@@ -85,13 +71,22 @@ def write_index_many(
 
     ``fresh``: the rids are new and have no rows yet (no deletes needed).
     """
+    write_rows_many(conn, [(rid, rtype, extract(rtype, body)) for rid, rtype, body in items], fresh)
+
+
+def write_rows_many(
+    conn: Connection, items: Sequence[tuple[int, str, IndexRows]], fresh: bool = False
+) -> None:
+    """Replace the index rows of many resources with rows already extracted (``extract``).
+
+    Loads extract in their prepare stage (worker processes), outside the write transaction.
+    """
     if not items:
         return
-    extracted = [(rid, rtype, extract(rtype, body)) for rid, rtype, body in items]
     with _pipelined(conn):
         if not fresh:
             delete_index_many(conn, [rid for rid, _t, _r in items])
-        _write(conn, extracted)
+        _write(conn, items)
 
 
 @contextmanager
@@ -107,21 +102,17 @@ def _pipelined(conn: Connection) -> Iterator[None]:
 
 
 def _write(conn: Connection, extracted: Iterable[tuple[int, str, IndexRows]]) -> None:
-    batches: dict[str, list[dict[str, Any]]] = {}
-    members: list[dict[str, Any]] = []
+    batches: dict[str, list[tuple[Any, ...]]] = {}
+    members: list[tuple[int, str]] = []
     for rid, rtype, rows in extracted:
         for kind, kind_rows in rows.rows.items():
-            names = _COLUMNS[kind]
-            batches.setdefault(kind, []).extend(
-                {"rid": rid, "res_type": rtype, **dict(zip(names, row, strict=True))}
-                for row in kind_rows
-            )
-        members.extend({"rid": rid, "patient_id": pid} for pid in sorted(rows.patients))
-    dialect = conn.dialect
+            batches.setdefault(kind, []).extend((rid, rtype, *row) for row in kind_rows)
+        members.extend((rid, pid) for pid in sorted(rows.patients))
+    paramstyle = conn.dialect.paramstyle
     for kind, batch in batches.items():
-        _executemany(conn, _insert(VALUE_TABLES[kind], dialect), batch)
+        _executemany(conn, _insert_sql(VALUE_TABLES[kind], paramstyle), batch)
     if members:
-        _executemany(conn, _insert(search_compartment, dialect), members)
+        _executemany(conn, _insert_sql(search_compartment, paramstyle), members)
 
 
 def delete_index(conn: Connection, rid: int) -> None:
@@ -131,6 +122,6 @@ def delete_index(conn: Connection, rid: int) -> None:
 
 def delete_index_many(conn: Connection, rids: Sequence[int]) -> None:
     """Remove every index row of the resources ``rids``."""
-    rows = [{"rid": rid} for rid in rids]
+    params = [(rid,) for rid in rids]
     for table in ALL_TABLES:
-        _executemany(conn, _delete(table, conn.dialect), rows)
+        _executemany(conn, _delete_sql(table, conn.dialect.paramstyle), params)

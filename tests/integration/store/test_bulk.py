@@ -10,7 +10,9 @@ from sqlalchemy.engine import Engine
 
 from auth.context import AccessContext
 from gateway.interactions.search import matching_ids
+from gateway.search.extract import extract
 from gateway.store.bulk import upsert_many
+from gateway.store.index_tables import ALL_TABLES
 from gateway.store.records import WriteOutcome
 from gateway.store.repository import Repository
 from gateway.store.tables import resource_history
@@ -88,3 +90,37 @@ def test_batch_equals_sequential_upserts(engine: Engine, tmp_path: Any) -> None:
             stored = Repository(conn).read(rtype, body["id"])
             assert stored is not None
             assert stored.version_id == 1
+
+
+def _index_counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {
+            table.name: int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+            for table in ALL_TABLES
+        }
+
+
+def test_precomputed_index_rows_are_stored_like_extracted_ones(engine: Engine) -> None:
+    items = [("Patient", _patient(str(i), f"F{i}")) for i in range(5)]
+    rows = [extract(rtype, body) for rtype, body in items]
+    with engine.begin() as conn:
+        upsert_many(conn, items, index_rows=rows)
+    precomputed = _index_counts(engine)
+    with engine.begin() as conn:
+        upsert_many(
+            conn,
+            [("Patient", _patient("1", "Changed"))],
+            index_rows=[extract("Patient", _patient("1", "Changed"))],
+        )
+    with engine.connect() as conn:
+        ctx = AccessContext.internal()
+        assert matching_ids(conn, "Patient", [("family", "F3")], ctx) == ["3"]
+        assert matching_ids(conn, "Patient", [("family", "Changed")], ctx) == ["1"]
+        assert matching_ids(conn, "Patient", [("family", "F1")], ctx) == []
+    assert _index_counts(engine) == precomputed
+    assert precomputed["search_compartment"] == 5
+
+
+def test_index_rows_must_match_the_items(engine: Engine) -> None:
+    with engine.begin() as conn, pytest.raises(ValueError, match="one entry per item"):
+        upsert_many(conn, [("Patient", _patient("a", "Ames"))], index_rows=[])
