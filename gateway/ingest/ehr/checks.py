@@ -14,18 +14,27 @@ from typing import Any
 import orjson
 
 from gateway.fhir import structure_issues
+from gateway.ingest.ehr.index_rows import prepared_rows
 from gateway.ingest.ehr.profiles import profile_issues
+from gateway.search.extract import IndexRows
 
 MAX_PROBLEMS = 5
+# Payer-authoritative or gateway-made types: an EHR's copy is counted and skipped.
+SKIPPED_TYPES = frozenset({"Claim", "ExplanationOfBenefit", "Coverage", "Provenance", "Bundle"})
 
 
 @dataclass(frozen=True, slots=True)
 class LineCheck:
-    """What the checks found on one NDJSON line: unreadable, or the resource's problems."""
+    """What the checks found on one NDJSON line: unreadable, or the resource's problems.
+
+    ``index``: the resource's index rows as sent (:mod:`gateway.ingest.ehr.index_rows`), for
+    a valid resource the pipeline may store (not a Patient, not a skipped type).
+    """
 
     number: int
     error: str | None
     problems: tuple[str, ...] = ()
+    index: IndexRows | None = None
 
 
 def resource_problems(resource: Mapping[str, Any]) -> list[str]:
@@ -50,10 +59,15 @@ def read_line(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
 
 
 def check_lines(lines: Sequence[tuple[int, bytes]]) -> list[LineCheck]:
-    """Read and check each ``(line number, raw line)``; runs in a worker process."""
+    """Read, check and index each ``(line number, raw line)``; runs in a worker process."""
     checks = []
     for number, raw in lines:
         resource, error = read_line(raw)
-        problems = tuple(resource_problems(resource)) if resource is not None else ()
-        checks.append(LineCheck(number, error, problems))
+        if resource is None:
+            checks.append(LineCheck(number, error))
+            continue
+        problems = tuple(resource_problems(resource))
+        storable = not problems and resource["resourceType"] not in (*SKIPPED_TYPES, "Patient")
+        index = prepared_rows(resource) if storable else None
+        checks.append(LineCheck(number, None, problems, index))
     return checks

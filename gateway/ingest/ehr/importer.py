@@ -119,7 +119,7 @@ def _ndjson_batch(
         if check.error is not None:
             issues.append(JobIssue(name, number, "error", check.error))
         else:
-            items.append(Item(name, number, orjson.loads(raw), check.problems))
+            items.append(Item(name, number, orjson.loads(raw), check.problems, check.index))
     return items, issues, chunk.lines[-1][0]
 
 

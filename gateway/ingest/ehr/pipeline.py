@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from gateway.ingest.ehr import links as link_store
-from gateway.ingest.ehr.checks import resource_problems
+from gateway.ingest.ehr.checks import SKIPPED_TYPES, resource_problems
 from gateway.ingest.ehr.identity import (
     IdentityMap,
     derived_id,
@@ -25,6 +25,7 @@ from gateway.ingest.ehr.identity import (
     identity_keys,
     source_key,
 )
+from gateway.ingest.ehr.index_rows import stored_rows
 from gateway.ingest.ehr.matching import MATCHED
 from gateway.ingest.ehr.members import MemberDirectory
 from gateway.ingest.ehr.provenance import (
@@ -41,12 +42,11 @@ from gateway.ingest.ehr.references import (
     rewrite,
 )
 from gateway.jobs.store import JobIssue
+from gateway.search.extract import IndexRows
 from gateway.store.bulk import upsert_many
 from gateway.store.records import WriteOutcome
 from gateway.store.repository import Repository
 
-# Payer-authoritative or gateway-made types: an EHR's copy is counted and skipped.
-SKIPPED_TYPES = frozenset({"Claim", "ExplanationOfBenefit", "Coverage", "Provenance", "Bundle"})
 SHARED_GROUP = "shared"
 
 
@@ -54,14 +54,15 @@ SHARED_GROUP = "shared"
 class Item:
     """One incoming resource and where it came from (file and line, or Bundle entry).
 
-    ``problems`` is the result of :func:`resource_problems` when a worker process already
-    ran it (the import job); ``None`` means the pipeline checks the resource itself.
+    ``problems`` and ``index`` are the checks and the index rows as sent when a worker process
+    already made them (the import job); ``None`` means the pipeline (or the store) makes them.
     """
 
     file: str
     line: int
     resource: dict[str, Any]
     problems: tuple[str, ...] | None = None
+    index: IndexRows | None = None
 
 
 @dataclass(slots=True)
@@ -79,6 +80,25 @@ class BatchReport:
         self.counts["errors"] += 1
         self.issues.append(JobIssue(item.file, item.line, "error", message))
         self.results[index] = ("error", message)
+
+
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """A resource ready to store: its Provenance group, stored body and index rows if known."""
+
+    group: str
+    body: dict[str, Any]
+    index: IndexRows | None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(type, stored id)."""
+        return str(self.body["resourceType"]), str(self.body["id"])
+
+    @property
+    def ref(self) -> str:
+        """``Type/id`` of the stored resource."""
+        return f"{self.body['resourceType']}/{self.body['id']}"
 
 
 class _Hold(Exception):
@@ -200,10 +220,11 @@ class Pipeline:
         links: dict[str, link_store.PatientLink],
         identities: IdentityMap,
         report: BatchReport,
-    ) -> tuple[str, dict[str, Any]] | None:
+    ) -> _Placed | None:
         resource = item.resource
+        resolved: dict[str, str] = {}
         try:
-            body = rewrite(resource, lambda ref: self._resolve(ref, links, identities))
+            body = rewrite(resource, lambda ref: self._resolve(ref, links, identities, resolved))
         except _Hold as hold:
             if link_store.hold(self.conn, self.source.name, hold.source_patient, resource):
                 report.counts["held"] += 1
@@ -216,13 +237,22 @@ class Pipeline:
             return None
         member = _member(resource, links)
         keys = identity_keys(self.source.name, resource, member)
-        body["id"] = identities.assign(str(resource["resourceType"]), keys)
+        rtype = str(resource["resourceType"])
+        body["id"] = identities.assign(rtype, keys)
         body["meta"] = _meta(resource.get("meta"), self.source)
-        return (f"Patient/{member}" if member else SHARED_GROUP, body)
+        rows = None
+        if item.index is not None:
+            rows = stored_rows(item.index, rtype, resolved, body["meta"]["source"])
+        return _Placed(f"Patient/{member}" if member else SHARED_GROUP, body, rows)
 
     def _resolve(
-        self, ref: str, links: dict[str, link_store.PatientLink], identities: IdentityMap
+        self,
+        ref: str,
+        links: dict[str, link_store.PatientLink],
+        identities: IdentityMap,
+        resolved: dict[str, str],
     ) -> str:
+        """The stored form of ``ref``, also recorded in ``resolved`` (to fix index rows)."""
         parsed = parse(ref)
         if parsed is None:
             return ref
@@ -230,44 +260,46 @@ class Pipeline:
             link = links.get(parsed[2])
             if link is None or link.status != MATCHED:
                 raise _Hold(parsed[2])
-            return f"Patient/{link.member_id}"
+            resolved[ref] = f"Patient/{link.member_id}"
+            return resolved[ref]
         key = self._reference_key(parsed)
         found = identities.lookup(key)
         if found is None:
             found = derived_id(key)
             identities.remember(key, parsed[1], found)
-        return f"{parsed[1]}/{found}"
+        resolved[ref] = f"{parsed[1]}/{found}"
+        return resolved[ref]
 
     # -- storing ----------------------------------------------------------------------------
 
     def _store(
-        self, placed: list[tuple[int, tuple[str, dict[str, Any]]]], report: BatchReport
+        self, placed: list[tuple[int, _Placed]], report: BatchReport
     ) -> dict[str, list[str]]:
-        owners = link_store.owners(
-            self.conn, [(str(b["resourceType"]), str(b["id"])) for _, (_, b) in placed]
-        )
+        owners = link_store.owners(self.conn, [p.key for _, p in placed])
         targets: dict[str, list[str]] = defaultdict(list)
         new_sources: list[tuple[str, str]] = []
-        writes: list[tuple[int, str, tuple[str, dict[str, Any]]]] = []
-        for index, (group, body) in placed:
-            rtype, rid = str(body["resourceType"]), str(body["id"])
-            sources = owners.setdefault((rtype, rid), set())
+        writes: list[tuple[int, _Placed]] = []
+        for index, p in placed:
+            sources = owners.setdefault(p.key, set())
             if sources and self.source.name not in sources:
-                targets[group].append(f"{rtype}/{rid}")
-                self._count(report, index, "merged", f"{rtype}/{rid}")
+                targets[p.group].append(p.ref)
+                self._count(report, index, "merged", p.ref)
             else:
-                writes.append((index, group, (rtype, body)))
+                writes.append((index, p))
             if self.source.name not in sources:
                 sources.add(self.source.name)
-                new_sources.append((rtype, rid))
+                new_sources.append(p.key)
+        rows = [p.index for _, p in writes if p.index is not None]
         written = upsert_many(
-            self.conn, [item for _, _, item in writes], mapping_version=TRANSFORM_VERSION
+            self.conn,
+            [(p.key[0], p.body) for _, p in writes],
+            mapping_version=TRANSFORM_VERSION,
+            index_rows=rows if len(rows) == len(writes) else None,  # else the store extracts
         )
-        for (index, group, (rtype, body)), (_, outcome) in zip(writes, written, strict=True):
-            ref = f"{rtype}/{body['id']}"
+        for (index, p), (_, outcome) in zip(writes, written, strict=True):
             if outcome is not WriteOutcome.UNCHANGED:
-                targets[group].append(ref)
-            self._count(report, index, outcome.value, ref)
+                targets[p.group].append(p.ref)
+            self._count(report, index, outcome.value, p.ref)
         link_store.add_sources(self.conn, new_sources, self.source.name)
         return targets
 
