@@ -16,6 +16,7 @@ import orjson
 from gateway.fhir import structure_issues
 from gateway.ingest.ehr.index_rows import prepared_rows
 from gateway.ingest.ehr.profiles import profile_issues
+from gateway.ingest.ehr.references import all_references
 from gateway.search.extract import IndexRows
 
 MAX_PROBLEMS = 5
@@ -27,14 +28,16 @@ SKIPPED_TYPES = frozenset({"Claim", "ExplanationOfBenefit", "Coverage", "Provena
 class LineCheck:
     """What the checks found on one NDJSON line: unreadable, or the resource's problems.
 
-    ``index``: the resource's index rows as sent (:mod:`gateway.ingest.ehr.index_rows`), for
-    a valid resource the pipeline may store (not a Patient, not a skipped type).
+    ``index`` and ``references`` (its index rows as sent, see
+    :mod:`gateway.ingest.ehr.index_rows`, and its distinct reference strings) are given for a
+    valid resource the pipeline may store (not a Patient, not a skipped type).
     """
 
     number: int
     error: str | None
     problems: tuple[str, ...] = ()
     index: IndexRows | None = None
+    references: tuple[str, ...] | None = None
 
 
 def resource_problems(resource: Mapping[str, Any]) -> list[str]:
@@ -67,7 +70,10 @@ def check_lines(lines: Sequence[tuple[int, bytes]]) -> list[LineCheck]:
             checks.append(LineCheck(number, error))
             continue
         problems = tuple(resource_problems(resource))
-        storable = not problems and resource["resourceType"] not in (*SKIPPED_TYPES, "Patient")
-        index = prepared_rows(resource) if storable else None
-        checks.append(LineCheck(number, None, problems, index))
+        if problems or resource["resourceType"] in (*SKIPPED_TYPES, "Patient"):
+            checks.append(LineCheck(number, None, problems))
+            continue
+        references = tuple(dict.fromkeys(all_references(resource)))
+        index = prepared_rows(resource, references)
+        checks.append(LineCheck(number, None, problems, index, references))
     return checks

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -77,6 +78,7 @@ def derived_id(key: str) -> str:
     return resource_id("ehr", key)
 
 
+@lru_cache(maxsize=1 << 16)  # a batch looks the same keys up several times
 def digest(key: str) -> str:
     """The stored form of a key (fixed length; keys may hold identifiers)."""
     return hashlib.sha256(key.encode()).hexdigest()

@@ -119,7 +119,10 @@ def _ndjson_batch(
         if check.error is not None:
             issues.append(JobIssue(name, number, "error", check.error))
         else:
-            items.append(Item(name, number, orjson.loads(raw), check.problems, check.index))
+            resource = orjson.loads(raw)
+            items.append(
+                Item(name, number, resource, check.problems, check.index, check.references)
+            )
     return items, issues, chunk.lines[-1][0]
 
 

@@ -12,7 +12,7 @@ changed: reference targets (now stored ids) and ``meta.source``. The result equa
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -24,6 +24,7 @@ from gateway.search.values import parse_reference
 _Target = tuple[str | None, str | None, str | None]  # a reference row's (type, id, url)
 
 
+@lru_cache(maxsize=1 << 14)
 def stand_in(reference: str) -> str:
     """The form a reference is extracted under: a conditional one becomes ``Type/c-<hash>``."""
     head, conditional, _query = reference.partition("?")
@@ -32,9 +33,12 @@ def stand_in(reference: str) -> str:
     return f"{head}/c-{hashlib.blake2b(reference.encode(), digest_size=16).hexdigest()}"
 
 
-def prepared_rows(resource: Mapping[str, Any]) -> IndexRows:
-    """The rows of ``resource`` as sent, conditional references under their stand-ins."""
-    return extract(str(resource["resourceType"]), rewrite(resource, stand_in))
+def prepared_rows(resource: Mapping[str, Any], references: Iterable[str]) -> IndexRows:
+    """The rows of ``resource`` as sent (``references``: its reference strings), conditional
+    references under their stand-ins."""
+    if any(stand_in(ref) != ref for ref in references):
+        resource = rewrite(resource, stand_in)
+    return extract(str(resource["resourceType"]), resource)
 
 
 def stored_rows(
@@ -58,6 +62,7 @@ def stored_rows(
     return out
 
 
+@lru_cache(maxsize=1 << 14)
 def _target(reference: str) -> _Target:
     """What a reference row holds of ``reference`` (as ``gateway.search.values`` writes it)."""
     rtype, rid, url = parse_reference(reference)

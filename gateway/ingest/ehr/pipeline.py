@@ -39,7 +39,7 @@ from gateway.ingest.ehr.references import (
     all_references,
     parse,
     patient_reference,
-    rewrite,
+    replace_references,
 )
 from gateway.jobs.store import JobIssue
 from gateway.search.extract import IndexRows
@@ -54,8 +54,10 @@ SHARED_GROUP = "shared"
 class Item:
     """One incoming resource and where it came from (file and line, or Bundle entry).
 
-    ``problems`` and ``index`` are the checks and the index rows as sent when a worker process
-    already made them (the import job); ``None`` means the pipeline (or the store) makes them.
+    ``problems``, ``index`` and ``references`` are the checks, the index rows as sent and the
+    distinct reference strings when a worker process already made them (the import job);
+    ``None`` means the pipeline (or the store) makes them. The pipeline owns ``resource``:
+    it rewrites the references of a stored resource in place.
     """
 
     file: str
@@ -63,6 +65,13 @@ class Item:
     resource: dict[str, Any]
     problems: tuple[str, ...] | None = None
     index: IndexRows | None = None
+    references: tuple[str, ...] | None = None
+
+    def all_references(self) -> tuple[str, ...]:
+        """The distinct reference strings of the resource, in document order."""
+        if self.references is None:
+            return tuple(dict.fromkeys(all_references(self.resource)))
+        return self.references
 
 
 @dataclass(slots=True)
@@ -118,6 +127,7 @@ class Pipeline:
         self.members = members
         self.repo = Repository(conn)
         self._org_done = False
+        self._resolved: dict[str, str] = {}  # per batch: reference -> stored form
 
     def run(self, items: list[Item]) -> BatchReport:
         """Process one batch; the caller commits."""
@@ -128,6 +138,7 @@ class Pipeline:
         links = self._link_patients(patients, [it for _, it in others], report)
         others += self._released(patients, links, len(items))
         identities = IdentityMap(self.conn, self.source.name)
+        self._resolved = {}
         identities.prefetch(self._keys(others, links))
         placed = [
             (n, p) for n, it in others if (p := self._place(n, it, links, identities, report))
@@ -156,7 +167,7 @@ class Pipeline:
     ) -> dict[str, link_store.PatientLink]:
         wanted = {str(p.resource["id"]) for _, p in patients}
         for item in others:
-            wanted.update(_patient_ids(item.resource))
+            wanted.update(_patient_ids(item.all_references()))
         links = link_store.links_for(self.conn, self.source.name, wanted)
         for index, item in patients:
             pid = str(item.resource["id"])
@@ -193,7 +204,7 @@ class Pipeline:
         keys: list[str] = []
         for _, item in others:
             keys += identity_keys(self.source.name, item.resource, _member(item.resource, links))
-            for ref in all_references(item.resource):
+            for ref in item.all_references():
                 keys += self._reference_keys(ref)
         return keys
 
@@ -222,9 +233,8 @@ class Pipeline:
         report: BatchReport,
     ) -> _Placed | None:
         resource = item.resource
-        resolved: dict[str, str] = {}
         try:
-            body = rewrite(resource, lambda ref: self._resolve(ref, links, identities, resolved))
+            resolved = {r: self._resolve(r, links, identities) for r in item.all_references()}
         except _Hold as hold:
             if link_store.hold(self.conn, self.source.name, hold.source_patient, resource):
                 report.counts["held"] += 1
@@ -238,6 +248,7 @@ class Pipeline:
         member = _member(resource, links)
         keys = identity_keys(self.source.name, resource, member)
         rtype = str(resource["resourceType"])
+        body = replace_references(resource, resolved)
         body["id"] = identities.assign(rtype, keys)
         body["meta"] = _meta(resource.get("meta"), self.source)
         rows = None
@@ -246,13 +257,17 @@ class Pipeline:
         return _Placed(f"Patient/{member}" if member else SHARED_GROUP, body, rows)
 
     def _resolve(
-        self,
-        ref: str,
-        links: dict[str, link_store.PatientLink],
-        identities: IdentityMap,
-        resolved: dict[str, str],
+        self, ref: str, links: dict[str, link_store.PatientLink], identities: IdentityMap
     ) -> str:
-        """The stored form of ``ref``, also recorded in ``resolved`` (to fix index rows)."""
+        """The stored form of ``ref`` (the same for the whole batch once found)."""
+        found = self._resolved.get(ref)
+        if found is None:
+            found = self._resolved[ref] = self._resolve_new(ref, links, identities)
+        return found
+
+    def _resolve_new(
+        self, ref: str, links: dict[str, link_store.PatientLink], identities: IdentityMap
+    ) -> str:
         parsed = parse(ref)
         if parsed is None:
             return ref
@@ -260,15 +275,13 @@ class Pipeline:
             link = links.get(parsed[2])
             if link is None or link.status != MATCHED:
                 raise _Hold(parsed[2])
-            resolved[ref] = f"Patient/{link.member_id}"
-            return resolved[ref]
+            return f"Patient/{link.member_id}"
         key = self._reference_key(parsed)
         found = identities.lookup(key)
         if found is None:
             found = derived_id(key)
             identities.remember(key, parsed[1], found)
-        resolved[ref] = f"{parsed[1]}/{found}"
-        return resolved[ref]
+        return f"{parsed[1]}/{found}"
 
     # -- storing ----------------------------------------------------------------------------
 
@@ -324,9 +337,9 @@ class Pipeline:
         upsert_many(self.conn, provenances, mapping_version=TRANSFORM_VERSION)
 
 
-def _patient_ids(resource: dict[str, Any]) -> set[str]:
+def _patient_ids(references: tuple[str, ...]) -> set[str]:
     ids = set()
-    for ref in all_references(resource):
+    for ref in references:
         if ref.startswith("Patient/"):
             ids.add(ref.removeprefix("Patient/").split("/")[0])
     return ids

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from gateway.ingest.ehr.index_rows import prepared_rows, stand_in, stored_rows
-from gateway.ingest.ehr.references import rewrite
+from gateway.ingest.ehr.references import all_references, rewrite
 from gateway.search.extract import IndexRows, extract
 
 pytestmark = pytest.mark.unit
@@ -40,11 +40,17 @@ RESOLVED = {
 }
 
 
-def _stored_body(resource: dict[str, Any]) -> dict[str, Any]:
-    body: dict[str, Any] = rewrite(resource, lambda ref: RESOLVED.get(ref, ref))
+def _stored_body(resource: dict[str, Any], resolved: dict[str, str]) -> dict[str, Any]:
+    body: dict[str, Any] = rewrite(resource, lambda ref: resolved.get(ref, ref))
     body["id"] = "stored-e1"
     body["meta"] = {"profile": resource["meta"]["profile"], "source": SOURCE}
     return body
+
+
+def _fixed(resource: dict[str, Any]) -> IndexRows:
+    """The pipeline's rows: prepared from the resource as sent, then fixed up."""
+    prepared = prepared_rows(resource, all_references(resource))
+    return stored_rows(prepared, resource["resourceType"], RESOLVED, SOURCE)
 
 
 def _normalised(rows: IndexRows) -> tuple[dict[str, list[tuple[Any, ...]]], set[str]]:
@@ -53,25 +59,42 @@ def _normalised(rows: IndexRows) -> tuple[dict[str, list[tuple[Any, ...]]], set[
 
 
 def test_fixed_rows_equal_the_rows_of_the_stored_body() -> None:
-    fixed = stored_rows(prepared_rows(ENCOUNTER), "Encounter", RESOLVED, SOURCE)
-    expected = extract("Encounter", _stored_body(ENCOUNTER))
+    fixed = stored_rows(
+        prepared_rows(ENCOUNTER, all_references(ENCOUNTER)), "Encounter", RESOLVED, SOURCE
+    )
+    expected = extract("Encounter", _stored_body(ENCOUNTER, RESOLVED))
     assert _normalised(fixed) == _normalised(expected)
 
 
 def test_fixed_rows_name_the_member_compartment_not_the_feed_patient() -> None:
-    fixed = stored_rows(prepared_rows(ENCOUNTER), "Encounter", RESOLVED, SOURCE)
+    fixed = stored_rows(
+        prepared_rows(ENCOUNTER, all_references(ENCOUNTER)), "Encounter", RESOLVED, SOURCE
+    )
     assert fixed.patients == {"member-1"}
 
 
 def test_conditional_reference_is_indexed_under_its_type_for_type_filtered_parameters() -> None:
-    fixed = stored_rows(prepared_rows(ENCOUNTER), "Encounter", RESOLVED, SOURCE)
+    fixed = stored_rows(
+        prepared_rows(ENCOUNTER, all_references(ENCOUNTER)), "Encounter", RESOLVED, SOURCE
+    )
     practitioners = {r[2] for r in fixed.rows["reference"] if r[0] == "practitioner"}
     assert practitioners == {"stored-npi", "stored-pr1"}
 
 
 def test_sent_source_is_replaced_by_the_feed_source() -> None:
-    fixed = stored_rows(prepared_rows(ENCOUNTER), "Encounter", RESOLVED, SOURCE)
+    fixed = stored_rows(
+        prepared_rows(ENCOUNTER, all_references(ENCOUNTER)), "Encounter", RESOLVED, SOURCE
+    )
     assert [r for r in fixed.rows["uri"] if r[0] == "_source"] == [("_source", SOURCE)]
+
+
+def test_resource_without_conditional_references_is_extracted_as_sent() -> None:
+    plain = {**ENCOUNTER, "participant": [], "serviceProvider": {"reference": "Organization/o"}}
+    resolved = {**RESOLVED, "Organization/o": "Organization/stored-o"}
+    prepared = prepared_rows(plain, all_references(plain))
+    fixed = stored_rows(prepared, "Encounter", resolved, SOURCE)
+    expected = extract("Encounter", _stored_body(plain, resolved))
+    assert _normalised(fixed) == _normalised(expected)
 
 
 def test_stand_in_keeps_plain_contained_and_absolute_references() -> None:
