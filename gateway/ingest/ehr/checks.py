@@ -8,8 +8,7 @@ the import job runs in worker processes: pure, picklable in and out, order prese
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -24,20 +23,27 @@ MAX_PROBLEMS = 5
 SKIPPED_TYPES = frozenset({"Claim", "ExplanationOfBenefit", "Coverage", "Provenance", "Bundle"})
 
 
-@dataclass(frozen=True, slots=True)
-class LineCheck:
+class LineCheck(NamedTuple):
     """What the checks found on one NDJSON line: unreadable, or the resource's problems.
 
-    ``index`` and ``references`` (its index rows as sent, see
-    :mod:`gateway.ingest.ehr.index_rows`, and its distinct reference strings) are given for a
-    valid resource the pipeline may store (not a Patient, not a skipped type).
+    ``rows``, ``patients`` (its index rows as sent, see :mod:`gateway.ingest.ehr.index_rows`)
+    and ``references`` (its distinct reference strings) are given for a valid resource the
+    pipeline may store (not a Patient, not a skipped type). A named tuple, not a dataclass:
+    chunks of these cross from the workers, and a tuple unpickles in half the time.
     """
 
     number: int
     error: str | None
     problems: tuple[str, ...] = ()
-    index: IndexRows | None = None
+    rows: dict[str, list[tuple[Any, ...]]] | None = None
+    patients: tuple[str, ...] = ()
     references: tuple[str, ...] | None = None
+
+    def index_rows(self) -> IndexRows | None:
+        """The index rows as sent, if made."""
+        if self.rows is None:
+            return None
+        return IndexRows(self.rows, set(self.patients))
 
 
 def resource_problems(resource: Mapping[str, Any]) -> list[str]:
@@ -75,5 +81,6 @@ def check_lines(lines: Sequence[tuple[int, bytes]]) -> list[LineCheck]:
             continue
         references = tuple(dict.fromkeys(all_references(resource)))
         index = prepared_rows(resource, references)
-        checks.append(LineCheck(number, None, problems, index, references))
+        patients = tuple(index.patients)
+        checks.append(LineCheck(number, None, problems, index.rows, patients, references))
     return checks

@@ -29,14 +29,29 @@ PARALLEL_FROM_BYTES = 2_000_000
 Progress = Callable[[int], None]
 
 
-def kick_off(engine: Engine, paths: list[str], source: SourceInfo, *, spooled: bool = False) -> str:
-    """Queue an import of ``paths`` for ``source``; spooled uploads are removed when done."""
-    params = {
+def kick_off(
+    engine: Engine,
+    paths: list[str],
+    source: SourceInfo,
+    *,
+    spooled: bool = False,
+    workers: int | None = None,
+) -> str:
+    """Queue an import of ``paths`` for ``source``; spooled uploads are removed when done.
+
+    ``workers``: processes that check and index the lines (0: none, all in the job's process;
+    default: one per core, none for inputs under ``PARALLEL_FROM_BYTES``).
+    """
+    if workers is not None and workers < 0:
+        raise ValueError("workers must be 0 or more")
+    params: dict[str, Any] = {
         "paths": [str(Path(p).resolve()) for p in paths],
         "source": source.name,
         "organization": source.organization,
         "spooled": spooled,
     }
+    if workers is not None:
+        params["workers"] = workers
     with engine.begin() as conn:
         return store.create(conn, KIND, params)
 
@@ -119,10 +134,9 @@ def _ndjson_batch(
         if check.error is not None:
             issues.append(JobIssue(name, number, "error", check.error))
         else:
+            rows = check.index_rows()
             resource = orjson.loads(raw)
-            items.append(
-                Item(name, number, resource, check.problems, check.index, check.references)
-            )
+            items.append(Item(name, number, resource, check.problems, rows, check.references))
     return items, issues, chunk.lines[-1][0]
 
 
