@@ -24,7 +24,7 @@ from gateway.search.values import parse_reference
 _Target = tuple[str | None, str | None, str | None]  # a reference row's (type, id, url)
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=4096)  # bounded: memory stays flat over a long import
 def stand_in(reference: str) -> str:
     """The form a reference is extracted under: a conditional one becomes ``Type/c-<hash>``."""
     head, conditional, _query = reference.partition("?")
@@ -62,7 +62,7 @@ def stored_rows(
     return out
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=4096)
 def _target(reference: str) -> _Target:
     """What a reference row holds of ``reference`` (as ``gateway.search.values`` writes it)."""
     rtype, rid, url = parse_reference(reference)
