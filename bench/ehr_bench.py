@@ -103,6 +103,8 @@ def seed_members(url: str, directory: Path) -> None:
 
 def run_once(mode: str, directory: Path, db: Path, workers: int | None) -> dict[str, float]:
     """One measured load in this process: ``pipeline``, ``inline``, ``split`` or ``baseline``."""
+    import gateway.ingest.ehr.importer
+    import gateway.jobs.runner  # noqa: F401  (a gateway process has these loaded already)
     from gateway.store.engine import make_engine
 
     url = f"sqlite:///{db}"

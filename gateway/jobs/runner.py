@@ -6,10 +6,12 @@ their own batches. At scale the same handlers run on Celery workers (DESIGN D10)
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import import_module
 from typing import Any
 
@@ -40,7 +42,8 @@ def run_job(engine: Engine, job_id: str, progress: Progress | None = None) -> Jo
         job = store.get(conn, job_id)
     assert job is not None
     try:
-        counts = handler(job.kind)(engine, job, progress)
+        with old_objects_frozen():
+            counts = handler(job.kind)(engine, job, progress)
     except Exception:
         correlation = uuid.uuid4().hex[:12]
         LOG.exception("job %s failed (correlation id %s)", job_id, correlation)
@@ -51,6 +54,22 @@ def run_job(engine: Engine, job_id: str, progress: Progress | None = None) -> Jo
             store.finish(conn, job_id, counts)
     with engine.connect() as conn:
         return store.get(conn, job_id)
+
+
+@contextmanager
+def old_objects_frozen() -> Iterator[None]:
+    """Keep the objects that predate a job (modules, FHIR models) out of garbage collections.
+
+    A job allocates millions of containers, so the collector runs often; each full pass would
+    walk every loaded module and model class again (a fifth of an import's CPU in the job's
+    process). ``gc.unfreeze`` hands them back to the collector afterwards.
+    https://docs.python.org/3/library/gc.html#gc.freeze
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def run_pending(engine: Engine) -> int:

@@ -9,6 +9,7 @@ input, and results come back in input order. Workers are forked from a ``forkser
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -28,6 +29,12 @@ def default_workers() -> int:
     return max(1, min(4, len(os.sched_getaffinity(0))))
 
 
+def _freeze_imports() -> None:
+    """In a new worker: keep the preloaded modules and models out of garbage collections."""
+    gc.collect()
+    gc.freeze()
+
+
 def ordered_map(
     fn: Callable[[In], Out], chunks: Iterable[In], workers: int, in_flight: int | None = None
 ) -> Iterator[tuple[In, Out]]:
@@ -40,7 +47,7 @@ def ordered_map(
     context.set_forkserver_preload(PRELOAD)
     limit = in_flight or 2 * workers
     pending: deque[tuple[In, Future[Out]]] = deque()
-    pool = ProcessPoolExecutor(workers, mp_context=context)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_freeze_imports)
     try:
         for chunk in chunks:
             pending.append((chunk, pool.submit(fn, chunk)))

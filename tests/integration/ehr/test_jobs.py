@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import timedelta
 
 import pytest
@@ -21,13 +22,16 @@ class ProcessDied(BaseException):
     """Stands for the process being killed mid-batch (not an Exception: nothing catches it)."""
 
 
+@pytest.mark.parametrize("workers", [0, 2])
 def test_crash_mid_load_keeps_no_partial_batch_and_the_job_resumes(
     engine: Engine,
     synthea_slice: Slice,
     seed_members: dict[str, str],
     monkeypatch: pytest.MonkeyPatch,
+    workers: int,
 ) -> None:
-    job_id = kick_off(engine, [str(synthea_slice.path)], SourceInfo("synthea-ks"))
+    source = SourceInfo("synthea-ks")
+    job_id = kick_off(engine, [str(synthea_slice.path)], source, workers=workers)
     _set_params(engine, job_id, {"batch_size": 20})
     real_run = pipeline.Pipeline.run
     calls = {"n": 0}
@@ -118,6 +122,15 @@ def test_a_failing_handler_marks_the_job_failed_without_exception_text(engine: E
     assert job.error is not None
     assert "secret-path" not in job.error
     assert "correlation id" in job.error
+
+
+def test_a_failed_job_gives_the_objects_it_froze_back_to_the_collector(engine: Engine) -> None:
+    before = gc.get_freeze_count()
+    job_id = kick_off(engine, ["/nonexistent/file.ndjson"], SourceInfo("s"))
+    job = run_job(engine, job_id)
+    assert job is not None
+    assert job.status == store.FAILED
+    assert gc.get_freeze_count() == before
 
 
 def test_a_running_job_cannot_be_claimed_twice(engine: Engine) -> None:
