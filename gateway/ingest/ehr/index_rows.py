@@ -51,8 +51,10 @@ def stored_rows(
         if kind == "reference":
             moved = ((r[0], *targets.get(r[1:4], r[1:4]), *r[4:]) for r in kind_rows)
             out.rows[kind] = list(dict.fromkeys(moved))  # two sent forms may now be one
-        else:
+        elif kind == "uri":
             out.rows[kind] = [r for r in kind_rows if r[0] != "_source"]
+        else:
+            out.rows[kind] = kind_rows  # nothing the pipeline changes is in these
     for kind, kind_rows in _source_rows(resource_type, source_uri).items():
         out.rows.setdefault(kind, []).extend(kind_rows)
     links = compartment_params(resource_type)
