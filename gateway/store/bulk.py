@@ -70,9 +70,12 @@ def _current(conn: Connection, chunk: Sequence[_Entry]) -> dict[tuple[str, str],
     """The stored state of the chunk's resources, in one query.
 
     ``res_type IN (..) AND res_id IN (..)`` uses the (res_type, res_id) unique index on both
-    backends; the few cross pairs it also matches are dropped here.
+    backends; the few cross pairs it also matches are dropped.
     """
-    wanted = {(rtype, str(body["id"])) for rtype, body, _rows in chunk}
+    return _stored(conn, {(rtype, str(body["id"])) for rtype, body, _rows in chunk})
+
+
+def _stored(conn: Connection, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], Current]:
     c = resource.c
     rows = conn.execute(
         select(
@@ -133,15 +136,16 @@ def _upsert_chunk(
 
 
 def _insert_new(conn: Connection, rows: list[dict[str, Any]]) -> dict[tuple[str, str], int]:
+    """Insert the new resources, then read their rids back in one query.
+
+    ``RETURNING`` with ordered parameters made SQLAlchemy insert one row per statement on
+    SQLite (about 35 us each); an executemany and one select cost a fraction of that.
+    """
     if not rows:
         return {}
-    returned = conn.execute(
-        insert(resource).returning(
-            resource.c.rid, resource.c.res_type, resource.c.res_id, sort_by_parameter_order=True
-        ),
-        rows,
-    )
-    return {(rtype, rid_s): rid for rid, rtype, rid_s in returned}
+    conn.execute(insert(resource), rows)
+    keys = {(row["res_type"], row["res_id"]) for row in rows}
+    return {key: state[0] for key, state in _stored(conn, keys).items()}
 
 
 def _update_changed(conn: Connection, changed: list[tuple[Current, dict[str, Any]]]) -> None:

@@ -83,15 +83,15 @@ def write_rows_many(
     """
     if not items:
         return
-    with _pipelined(conn):
-        if not fresh:
+    if not fresh:
+        with _pipelined(conn):
             delete_index_many(conn, [rid for rid, _t, _r in items])
-        _write(conn, items)
+    _write(conn, items)
 
 
 @contextmanager
 def _pipelined(conn: Connection) -> Iterator[None]:
-    """On PostgreSQL, send the deletes and inserts in one pipeline (one network wait)."""
+    """On PostgreSQL, send the deletes in one pipeline (one network wait)."""
     dbapi = conn.connection.dbapi_connection
     pipeline = getattr(dbapi, "pipeline", None) if conn.dialect.name == "postgresql" else None
     if pipeline is None:
@@ -108,11 +108,26 @@ def _write(conn: Connection, extracted: Iterable[tuple[int, str, IndexRows]]) ->
         for kind, kind_rows in rows.rows.items():
             batches.setdefault(kind, []).extend((rid, rtype, *row) for row in kind_rows)
         members.extend((rid, pid) for pid in sorted(rows.patients))
-    paramstyle = conn.dialect.paramstyle
-    for kind, batch in batches.items():
-        _executemany(conn, _insert_sql(VALUE_TABLES[kind], paramstyle), batch)
+    tables = [(VALUE_TABLES[kind], batch) for kind, batch in batches.items()]
     if members:
-        _executemany(conn, _insert_sql(search_compartment, paramstyle), members)
+        tables.append((search_compartment, members))
+    for table, table_rows in tables:
+        if conn.dialect.name == "postgresql":
+            _copy(conn, table, table_rows)
+        else:
+            _executemany(conn, _insert_sql(table, conn.dialect.paramstyle), table_rows)
+
+
+def _copy(conn: Connection, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
+    """PostgreSQL ``COPY ... FROM STDIN``: about twice as fast as a pipelined executemany."""
+    columns = ", ".join(c.name for c in table.columns)
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    finally:
+        cursor.close()
 
 
 def delete_index(conn: Connection, rid: int) -> None:

@@ -31,7 +31,10 @@ def authorizations_for(
     organizations = [p for p in pool.providers if p.kind == "organization"] or list(pool.providers)
     for n, status in enumerate(statuses, start=1):
         row = _authorization(rng, member, practitioners, status, today, n)
-        row["requesting_organization_npi"] = rng.choice(organizations).npi
+        organization = rng.choice(organizations)
+        row["requesting_organization_npi"] = organization.npi
+        # the facility where the service happens: the requesting organization's location
+        row["facility_location_key"] = next(iter(organization.location_keys), None)
         yield row
 
 

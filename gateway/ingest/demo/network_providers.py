@@ -91,7 +91,9 @@ def add_organization(
     _affiliate(rows, org, role, specialty, place["key"], services[0]["key"])
     networks = tuple(networks_for(npi, state))
     rows.providers.append(
-        Provider(npi, "organization", org["name"], specialty["code"], state, networks)
+        Provider(
+            npi, "organization", org["name"], specialty["code"], state, networks, (place["key"],)
+        )
     )
 
 
@@ -123,7 +125,13 @@ def add_pharmacy(rows: ProviderRows, org: Row, place: Row, tax: dict[str, Taxono
     _affiliate(rows, org, "pharmacy", specialty, place["key"], service["key"])
     rows.providers.append(
         Provider(
-            npi, "pharmacy", org["name"], PHARMACY_TAXONOMY, state, tuple(networks_for(npi, state))
+            npi,
+            "pharmacy",
+            org["name"],
+            PHARMACY_TAXONOMY,
+            state,
+            tuple(networks_for(npi, state)),
+            (place["key"],),
         )
     )
 
@@ -145,7 +153,9 @@ def add_practitioner(
     for net in nets:
         rows.roles.append(_role(person, raw, tax, code, org_key, place, net))
     name = " ".join([*person["given"], person["family"]])
-    rows.providers.append(Provider(npi, "practitioner", name, code, state, tuple(nets)))
+    rows.providers.append(
+        Provider(npi, "practitioner", name, code, state, tuple(nets), (place["key"],))
+    )
 
 
 def _role(

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from gateway.ingest.demo.network import NPPES_SAMPLE, write_network_feeds
-from gateway.ingest.feeds.loader import LoadReport, load_paths
+from gateway.ingest.feeds.loader import LoadReport, default_workers, load_paths
 from gateway.store.tables import resource
 
 DEFAULT_FEED_DIR = Path("instance/demo-feeds")
@@ -57,7 +57,7 @@ def load_plan(
     engine: Engine, feed_dir: Path, progress: Callable[[int], None] | None = None
 ) -> LoadReport:
     """Load every feed file of ``feed_dir`` in feed-kind order through the generic loader."""
-    return load_paths(engine, [feed_dir], progress=progress)
+    return load_paths(engine, [feed_dir], progress=progress, workers=default_workers())
 
 
 def database_is_empty(engine: Engine) -> bool:

@@ -15,6 +15,7 @@ class Provider:
     taxonomy: str  # NUCC code
     state: str
     network_keys: tuple[str, ...]  # the networks (source keys) the provider participates in
+    location_keys: tuple[str, ...] = ()  # directory Locations (source keys) where it serves
 
 
 @dataclass(frozen=True, slots=True)

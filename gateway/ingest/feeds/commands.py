@@ -10,7 +10,14 @@ import orjson
 from tqdm import tqdm
 
 from config import load_settings
-from gateway.ingest.feeds.loader import LoadReport, feed_files, load_paths, map_row, read_rows
+from gateway.ingest.feeds.loader import (
+    LoadReport,
+    default_workers,
+    feed_files,
+    load_paths,
+    map_row,
+    read_rows,
+)
 from gateway.store.engine import make_engine
 
 SHOWN_ERRORS = 50
@@ -22,13 +29,34 @@ def register(subparsers: Any) -> None:
     actions = feeds.add_subparsers(dest="feeds_command", required=True)
     load = actions.add_parser("load", help="load feed files (or directories of them)")
     load.add_argument("paths", nargs="+", type=Path)
-    load.add_argument("--batch", type=int, default=500, help="rows per transaction")
-    load.add_argument("--workers", type=int, default=1, help="processes mapping rows")
+    load.add_argument("--batch", type=_positive, default=500, help="rows per transaction")
+    load.add_argument(
+        "--workers",
+        type=_positive,
+        default=default_workers(),
+        help="processes preparing rows (default: CPU count, at most 4; 1: none)",
+    )
+    load.add_argument(
+        "--check-every",
+        action="store_true",
+        help="check every resource with the FHIR models, not once per shape (ADR 0004)",
+    )
     load.set_defaults(func=_load)
     mapped = actions.add_parser("map", help="map feed files to FHIR NDJSON without storing")
     mapped.add_argument("paths", nargs="+", type=Path)
     mapped.add_argument("--ndjson", type=Path, required=True, help="output file")
     mapped.set_defaults(func=_map)
+
+
+def _positive(text: str) -> int:
+    """An argparse type: an integer of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def _load(args: argparse.Namespace) -> int:
@@ -46,6 +74,7 @@ def _load(args: argparse.Namespace) -> int:
                 batch_rows=args.batch,
                 progress=bar.update,
                 workers=args.workers,
+                check_every=args.check_every,
             )
     finally:
         engine.dispose()

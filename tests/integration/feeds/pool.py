@@ -13,8 +13,18 @@ def small_pool() -> ProviderPool:
     providers = (
         Provider("1234567893", "practitioner", "Dr. Ada Jones", "207Q00000X", "MA", ("net-1",)),
         Provider("1245319599", "practitioner", "Dr. Ben Ito", "208D00000X", "MA", ("net-1",)),
-        Provider("1356448619", "organization", "Harbor Clinic", "261QP2300X", "MA", ("net-1",)),
-        Provider("1467557710", "organization", "Bay Hospital", "282N00000X", "MA", ("net-1",)),
+        Provider(
+            "1356448619",
+            "organization",
+            "Harbor Clinic",
+            "261QP2300X",
+            "MA",
+            ("net-1",),
+            ("loc-1",),
+        ),
+        Provider(
+            "1467557710", "organization", "Bay Hospital", "282N00000X", "MA", ("net-1",), ("loc-2",)
+        ),
         Provider("1578666821", "pharmacy", "Corner Pharmacy", "3336C0003X", "MA", ("net-1",)),
     )
     return ProviderPool("demo-payer", "Demo Health Plan", plans, providers)

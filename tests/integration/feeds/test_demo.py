@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from gateway.ingest.demo.members import LOGIN_MEMBERS, REPRESENTATIVE, write_member_feeds
+from gateway.ingest.demo.network import write_network_feeds
 from tests.conftest import SHARED
 from tests.integration.feeds.pool import LINES, small_pool
 
@@ -97,3 +98,17 @@ def test_demo_logins_point_at_generated_members(demo: tuple[Path, dict[str, int]
     related = [r["id"] for r in mapped if r["resourceType"] == "RelatedPerson"]
     assert accounts["demo-representative"].fhir_user == f"RelatedPerson/{related[0]}"
     assert accounts["demo-auditor"].patient_ids == ()
+
+
+def test_prior_authorization_facility_is_a_location_of_the_network(tmp_path: Path) -> None:
+    pool, _counts = write_network_feeds(tmp_path)
+    write_member_feeds(tmp_path, pool, 12, seed=5)
+    locations = {json.loads(line)["key"] for line in _lines(tmp_path / "locations.jsonl")}
+    auths = [json.loads(line) for line in _lines(tmp_path / "authorizations.jsonl")]
+    facilities = [auth["facility_location_key"] for auth in auths]
+    assert facilities
+    assert set(facilities) <= locations
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text().splitlines()

@@ -74,14 +74,6 @@ def test_must_support_paths_come_from_the_snapshot() -> None:
     assert "Coverage.class:plan.name" in ids
 
 
-# Must-support elements the demo plan cannot populate yet, and why (docs/feeds/*.md).
-KNOWN_GAPS = {
-    # facility -> us-core-location needs the directory's location keys, which ProviderPool
-    # does not carry yet; the feed and mapping support ``facility_location_key``.
-    "http://hl7.org/fhir/us/davinci-pdex/StructureDefinition/pdex-priorauthorization|2.0.0": [
-        "ExplanationOfBenefit.facility"
-    ],
-}
 # The PAS kit measures must-support on the $submit/$inquire traffic, not on stored resources;
 # the stored Claim/ClaimResponse pairs are validated but not held to the PAS request set.
 PAS_PROFILES = (
@@ -94,7 +86,7 @@ def test_demo_plan_populates_every_must_support_element(
     demo_resources: dict[str, list[dict[str, Any]]],
 ) -> None:
     gaps = {
-        profile: [m for m in missing(profile, resources) if m not in KNOWN_GAPS.get(profile, [])]
+        profile: missing(profile, resources)
         for profile, resources in demo_resources.items()
         if profile not in PAS_PROFILES
     }
