@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
+from gateway.jobs.runner import JOB_GC_THRESHOLD
+
 In = TypeVar("In")
 Out = TypeVar("Out")
 
@@ -33,6 +35,7 @@ def _freeze_imports() -> None:
     """In a new worker: keep the preloaded modules and models out of garbage collections."""
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*JOB_GC_THRESHOLD)
 
 
 def ordered_map(

@@ -124,13 +124,13 @@ def test_a_failing_handler_marks_the_job_failed_without_exception_text(engine: E
     assert "correlation id" in job.error
 
 
-def test_a_failed_job_gives_the_objects_it_froze_back_to_the_collector(engine: Engine) -> None:
-    before = gc.get_freeze_count()
+def test_a_failed_job_restores_the_garbage_collector(engine: Engine) -> None:
+    before = (gc.get_freeze_count(), gc.get_threshold())
     job_id = kick_off(engine, ["/nonexistent/file.ndjson"], SourceInfo("s"))
     job = run_job(engine, job_id)
     assert job is not None
     assert job.status == store.FAILED
-    assert gc.get_freeze_count() == before
+    assert (gc.get_freeze_count(), gc.get_threshold()) == before
 
 
 def test_a_running_job_cannot_be_claimed_twice(engine: Engine) -> None:
