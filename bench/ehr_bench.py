@@ -24,6 +24,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 SYNTHEA = Path(__file__).resolve().parents[2] / "shared" / "data" / "synthea-10-patients"
 UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -101,7 +102,7 @@ def seed_members(url: str, directory: Path) -> None:
     engine.dispose()
 
 
-def run_once(mode: str, directory: Path, db: Path, workers: int | None) -> dict[str, float]:
+def run_once(mode: str, directory: Path, db: Path, workers: int | None) -> dict[str, Any]:
     """One measured load in this process: ``pipeline``, ``inline``, ``split`` or ``baseline``."""
     import gateway.ingest.ehr.importer
     import gateway.jobs.runner  # noqa: F401  (a gateway process has these loaded already)
@@ -111,15 +112,16 @@ def run_once(mode: str, directory: Path, db: Path, workers: int | None) -> dict[
     seed_members(url, directory)
     engine = make_engine(url)
     spent = _instrument() if mode == "split" else None
+    curve: list[float] = [_lines(directory)]  # the total first; RSS readings follow
     watch = _Descendants()
     start, cpu_start = time.perf_counter(), _cpu()
     if mode == "baseline":
         read = _baseline(engine, directory)
     else:
-        read = _pipeline(engine, directory, 0 if mode in ("inline", "split") else workers)
+        read = _pipeline(engine, directory, 0 if mode in ("inline", "split") else workers, curve)
     elapsed, cpu = time.perf_counter() - start, _cpu() - cpu_start
     workers_cpu, worker_peak_mb = watch.stop()
-    result = {
+    result: dict[str, Any] = {
         "resources": read,
         "seconds": elapsed,
         "rate": read / elapsed,
@@ -127,6 +129,7 @@ def run_once(mode: str, directory: Path, db: Path, workers: int | None) -> dict[
         "total_cpu_rate": read / (cpu + workers_cpu),
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "worker_peak_mb": worker_peak_mb,
+        "rss_curve": curve[1:] if mode == "pipeline" else [],
     }
     if spent is not None:
         from bench.ehr_stages import report
@@ -135,10 +138,15 @@ def run_once(mode: str, directory: Path, db: Path, workers: int | None) -> dict[
     return result
 
 
-def _instrument() -> object:
+def _instrument() -> dict[str, float]:
     from bench.ehr_stages import instrument
 
     return instrument()
+
+
+def _lines(directory: Path) -> int:
+    """Lines of the input files."""
+    return sum(p.read_bytes().count(b"\n") for p in directory.glob("*.ndjson"))
 
 
 def _cpu() -> float:
@@ -200,23 +208,40 @@ def _descendants() -> list[int]:
 
 
 def _hwm_kb(pid: int) -> int:
+    return _status_kb(pid, "VmHWM:")
+
+
+def _rss_kb(pid: int) -> int:
+    return _status_kb(pid, "VmRSS:")
+
+
+def _status_kb(pid: int, field: str) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field):
                 return int(line.split()[1])
     except OSError:
         pass
     return 0
 
 
-def _pipeline(engine: object, directory: Path, workers: int | None) -> int:
+def _pipeline(engine: object, directory: Path, workers: int | None, curve: list[float]) -> int:
+    """Run the import job; ``curve`` (the input's line count first) gets the job process's RSS
+    (MB) after each tenth of the lines."""
     from gateway.ingest.ehr.importer import kick_off
     from gateway.ingest.ehr.provenance import SourceInfo
     from gateway.jobs.runner import run_job
 
+    total, done = curve[0], [0]
+
+    def progress(lines: int) -> None:
+        done[0] += lines
+        if done[0] * 10 >= total * len(curve):
+            curve.append(_rss_kb(os.getpid()) / 1024)
+
     source = SourceInfo("bench-ehr")
     job_id = kick_off(engine, [str(directory)], source, workers=workers)  # type: ignore[arg-type]
-    job = run_job(engine, job_id)  # type: ignore[arg-type]
+    job = run_job(engine, job_id, progress)  # type: ignore[arg-type]
     if job is None or job.status != "succeeded":
         raise SystemExit(f"the import job did not succeed: {job}")
     return int(job.counts["read"])
@@ -246,7 +271,7 @@ def _upsert(engine: object, batch: list[dict[str, object]], repo_cls: type) -> i
     return len(batch)
 
 
-def measure(mode: str, directory: Path, work: Path, workers: int | None) -> dict[str, float]:
+def measure(mode: str, directory: Path, work: Path, workers: int | None) -> dict[str, Any]:
     """Run one load in a fresh process (a clean peak-RSS reading); print what it printed."""
     db = work / f"{mode}-{directory.name}.db"
     command = [sys.executable, "-m", "bench.ehr_bench", "--run", mode, str(directory), str(db)]
@@ -259,7 +284,7 @@ def measure(mode: str, directory: Path, work: Path, workers: int | None) -> dict
     *printed, last = out.stdout.rstrip().splitlines()
     for line in printed:
         print(line)
-    result: dict[str, float] = json.loads(last)
+    result: dict[str, Any] = json.loads(last)
     return result
 
 
@@ -283,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{copies:>3}x {lines:>7} lines | baseline bare upsert: {_figures(base)}")
             print(f"{'':>13}| import job:           {_figures(pipe)}")
             print(f"{'':>13}| ratio job/baseline (wall) {pipe['rate'] / base['rate']:.2f}")
+            curve = " ".join(f"{mb:.0f}" for mb in pipe["rss_curve"])
+            print(f"{'':>13}| job process RSS (MB) after each tenth of the input: {curve}")
             met.append(pipe["rate"] >= TARGET)
             if copies == 1:
                 inline = measure("inline", directory, work, 0)
@@ -296,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _figures(r: dict[str, float]) -> str:
+def _figures(r: dict[str, Any]) -> str:
     return (
         f"{r['rate']:6.0f} res/s wall, {r['cpu_rate']:6.0f} res/CPU-s (job process),"
         f" {r['total_cpu_rate']:6.0f} res/CPU-s (with workers),"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -31,11 +31,11 @@ STAGES = (
 )
 
 
-def instrument() -> Counter[str]:
+def instrument() -> dict[str, float]:
     """Wrap every stage with a CPU timer; the counter they add to (seconds per label)."""
     from importlib import import_module
 
-    spent: Counter[str] = Counter()
+    spent: dict[str, float] = defaultdict(float)
     for label, _side, module, attribute in STAGES:
         owner: Any = import_module(module)
         *path, name = attribute.split(".")
@@ -45,7 +45,7 @@ def instrument() -> Counter[str]:
     return spent
 
 
-def _timed(fn: Callable[..., Any], label: str, spent: Counter[str]) -> Callable[..., Any]:
+def _timed(fn: Callable[..., Any], label: str, spent: dict[str, float]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def timed(*args: Any, **kwargs: Any) -> Any:
         start = time.process_time()
@@ -57,7 +57,7 @@ def _timed(fn: Callable[..., Any], label: str, spent: Counter[str]) -> Callable[
     return timed
 
 
-def report(spent: Counter[str], total_cpu: float, resources: int) -> list[str]:
+def report(spent: dict[str, float], total_cpu: float, resources: int) -> list[str]:
     """Lines of the split: CPU microseconds per resource and share of the run's CPU."""
     lines = []
     for label, side, _module, _attribute in STAGES:

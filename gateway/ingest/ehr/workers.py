@@ -33,7 +33,6 @@ def default_workers() -> int:
 
 def _freeze_imports() -> None:
     """In a new worker: keep the preloaded modules and models out of garbage collections."""
-    gc.collect()
     gc.freeze()
     gc.set_threshold(*JOB_GC_THRESHOLD)
 
