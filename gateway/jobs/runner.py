@@ -63,8 +63,8 @@ def old_objects_frozen() -> Iterator[None]:
     and collect less often while it runs; both are restored afterwards.
 
     A job allocates millions of containers, so the collector runs often, and each full pass
-    would walk every loaded module and model class again (a fifth of an import's CPU in the
-    job's process). Batches are trees freed by reference counting: cycles are rare.
+    would walk every loaded module and model class again (bench/README.md, "EHR NDJSON
+    ingest"). Batches are trees freed by reference counting: cycles are rare.
     https://docs.python.org/3/library/gc.html#gc.freeze
     """
     threshold = gc.get_threshold()
