@@ -11,7 +11,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from gateway.cli import main
+from gateway.ingest.ehr.importer import kick_off
+from gateway.ingest.ehr.provenance import SourceInfo
 from gateway.jobs import store
+from gateway.jobs.tables import job as job_table
 from gateway.search.extract import extract
 from gateway.store.index_tables import VALUE_TABLES, search_compartment
 from gateway.store.tables import resource
@@ -85,3 +89,21 @@ def test_bad_lines_checked_on_worker_processes_keep_their_file_and_line(
     assert "Practitioner.gender" in issues[1].message
     assert job.counts["read"] == 9
     assert job.counts["created"] == 7
+
+
+def test_a_negative_worker_count_is_refused_before_a_job_is_queued(
+    engine: Engine, tmp_path: Path
+) -> None:
+    with pytest.raises(ValueError, match="workers"):
+        kick_off(engine, [str(tmp_path)], SourceInfo("s"), workers=-1)
+    with engine.connect() as conn:
+        assert conn.execute(select(job_table)).first() is None
+
+
+def test_cli_refuses_a_worker_count_that_is_not_a_whole_number(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["ehr", "import", "--workers", "two", "files/"])
+    assert exit_info.value.code == 2
+    assert "expected a whole number" in capsys.readouterr().err
