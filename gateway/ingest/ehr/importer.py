@@ -14,9 +14,10 @@ from typing import Any
 import orjson
 from sqlalchemy.engine import Engine
 
+from gateway.ingest.ehr.batch import Item
 from gateway.ingest.ehr.checks import LineCheck, check_lines
 from gateway.ingest.ehr.members import MemberDirectory
-from gateway.ingest.ehr.pipeline import Item, Pipeline
+from gateway.ingest.ehr.pipeline import Pipeline
 from gateway.ingest.ehr.provenance import SourceInfo
 from gateway.ingest.ehr.sources import Chunk, bundle_items, chunks, expand
 from gateway.ingest.ehr.workers import default_workers, ordered_map

@@ -9,14 +9,15 @@ one Provenance per patient of the batch. docs/ehr-feeds.md explains each rule.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from gateway.ingest.ehr import links as link_store
+from gateway.ingest.ehr.batch import BatchReport, Item
 from gateway.ingest.ehr.checks import SKIPPED_TYPES, resource_problems
 from gateway.ingest.ehr.identity import (
     IdentityMap,
@@ -36,59 +37,16 @@ from gateway.ingest.ehr.provenance import (
 )
 from gateway.ingest.ehr.references import (
     UnresolvedReference,
-    all_references,
     parse,
     patient_reference,
     replace_references,
 )
-from gateway.jobs.store import JobIssue
 from gateway.search.extract import IndexRows
 from gateway.store.bulk import upsert_many
 from gateway.store.records import WriteOutcome
 from gateway.store.repository import Repository
 
 SHARED_GROUP = "shared"
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One incoming resource and where it came from (file and line, or Bundle entry).
-
-    ``problems``, ``index`` and ``references`` are the checks, the index rows as sent and the
-    distinct reference strings when a worker process already made them (the import job);
-    ``None`` means the pipeline (or the store) makes them. The pipeline owns ``resource``:
-    it rewrites the references of a stored resource in place.
-    """
-
-    file: str
-    line: int
-    resource: dict[str, Any]
-    problems: tuple[str, ...] | None = None
-    index: IndexRows | None = None
-    references: tuple[str, ...] | None = None
-
-    def all_references(self) -> tuple[str, ...]:
-        """The distinct reference strings of the resource, in document order."""
-        if self.references is None:
-            return tuple(dict.fromkeys(all_references(self.resource)))
-        return self.references
-
-
-@dataclass(slots=True)
-class BatchReport:
-    """What a batch did: counts, per-item issues, and each stored item's reference."""
-
-    counts: Counter[str] = field(default_factory=Counter)
-    issues: list[JobIssue] = field(default_factory=list)
-    # item index -> (outcome, "Type/id" or ""): created, updated, unchanged, merged, held,
-    # matched, review, known (a Patient seen before), skipped, error.
-    results: dict[int, tuple[str, str]] = field(default_factory=dict)
-
-    def issue(self, index: int, item: Item, message: str) -> None:
-        """Record a problem with one item; the item is not stored."""
-        self.counts["errors"] += 1
-        self.issues.append(JobIssue(item.file, item.line, "error", message))
-        self.results[index] = ("error", message)
 
 
 @dataclass(frozen=True, slots=True)

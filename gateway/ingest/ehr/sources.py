@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from gateway.ingest.ehr.pipeline import Item
+from gateway.ingest.ehr.batch import Item
 
 ORDER = ("Patient", "Organization", "Location", "Practitioner", "PractitionerRole", "Encounter")
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from gateway.ingest.ehr import pipeline
+from gateway.ingest.ehr.batch import BatchReport, Item
 from gateway.ingest.ehr.importer import kick_off
 from gateway.ingest.ehr.provenance import SourceInfo
 from gateway.jobs import store
@@ -36,7 +37,7 @@ def test_crash_mid_load_keeps_no_partial_batch_and_the_job_resumes(
     real_run = pipeline.Pipeline.run
     calls = {"n": 0}
 
-    def dying_run(self: pipeline.Pipeline, items: list[pipeline.Item]) -> pipeline.BatchReport:
+    def dying_run(self: pipeline.Pipeline, items: list[Item]) -> BatchReport:
         calls["n"] += 1
         report = real_run(self, items)  # the batch's writes happen, then the process dies
         if calls["n"] == 3:
@@ -82,7 +83,7 @@ def test_resumed_job_stores_exactly_what_an_uninterrupted_one_does(
     _set_params(engine, job_id, {"batch_size": 20})
     real_run = pipeline.Pipeline.run
 
-    def dying_run(self: pipeline.Pipeline, items: list[pipeline.Item]) -> pipeline.BatchReport:
+    def dying_run(self: pipeline.Pipeline, items: list[Item]) -> BatchReport:
         raise ProcessDied
 
     monkeypatch.setattr(pipeline.Pipeline, "run", dying_run)
