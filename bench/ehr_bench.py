@@ -20,11 +20,12 @@ import resource
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
 from typing import Any
+
+from bench.processes import Descendants, rss_kb
 
 SYNTHEA = Path(__file__).resolve().parents[2] / "shared" / "data" / "synthea-10-patients"
 UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -113,7 +114,7 @@ def run_once(mode: str, directory: Path, db: Path, workers: int | None) -> dict[
     engine = make_engine(url)
     spent = _instrument() if mode == "split" else None
     curve: list[float] = [_lines(directory)]  # the total first; RSS readings follow
-    watch = _Descendants()
+    watch = Descendants()
     start, cpu_start = time.perf_counter(), _cpu()
     if mode == "baseline":
         read = _baseline(engine, directory)
@@ -159,76 +160,6 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-class _Descendants:
-    """CPU and peak RSS of this process's descendants (the fork server and its workers).
-
-    CPU: user + system of each live descendant plus what it reaped (the fork server reaps
-    the workers), read from /proc at the end. Peak RSS: each worker's VmHWM, sampled every
-    0.2 s (a worker's last 0.2 s may be missed; its peak comes earlier).
-    """
-
-    def __init__(self) -> None:
-        self._peak_kb = 0
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-
-    def stop(self) -> tuple[float, float]:
-        """(CPU seconds of the descendants, largest descendant peak RSS in MB)."""
-        self._done.set()
-        self._thread.join()
-        ticks = os.sysconf("SC_CLK_TCK")
-        cpu = sum(sum(map(int, _stat(pid)[11:15])) for pid in _descendants()) / ticks
-        return cpu, self._peak_kb / 1024
-
-    def _sample(self) -> None:
-        while not self._done.wait(0.2):
-            for pid in _descendants():
-                self._peak_kb = max(self._peak_kb, _hwm_kb(pid))
-
-
-def _stat(pid: int) -> list[str]:
-    """Fields of /proc/PID/stat after the command name (state is field 0)."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return ["0"] * 20
-    return text.rsplit(")", 1)[1].split()
-
-
-def _descendants() -> list[int]:
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            fields = _stat(int(entry.name))
-            parents[int(entry.name)] = int(fields[1])
-    found, frontier = [], [os.getpid()]
-    while frontier:
-        parent = frontier.pop()
-        children = [pid for pid, ppid in parents.items() if ppid == parent]
-        found += children
-        frontier += children
-    return found
-
-
-def _hwm_kb(pid: int) -> int:
-    return _status_kb(pid, "VmHWM:")
-
-
-def _rss_kb(pid: int) -> int:
-    return _status_kb(pid, "VmRSS:")
-
-
-def _status_kb(pid: int, field: str) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
 def _pipeline(engine: object, directory: Path, workers: int | None, curve: list[float]) -> int:
     """Run the import job; ``curve`` (the input's line count first) gets the job process's RSS
     (MB) after each tenth of the lines."""
@@ -241,7 +172,7 @@ def _pipeline(engine: object, directory: Path, workers: int | None, curve: list[
     def progress(lines: int) -> None:
         done[0] += lines
         if done[0] * 10 >= total * len(curve):
-            curve.append(_rss_kb(os.getpid()) / 1024)
+            curve.append(rss_kb(os.getpid()) / 1024)
 
     source = SourceInfo("bench-ehr")
     job_id = kick_off(engine, [str(directory)], source, workers=workers)  # type: ignore[arg-type]
