@@ -40,8 +40,11 @@ def _freeze_imports() -> None:
 def ordered_map(
     fn: Callable[[In], Out], chunks: Iterable[In], workers: int, in_flight: int | None = None
 ) -> Iterator[tuple[In, Out]]:
-    """``(chunk, fn(chunk))`` in input order; ``workers == 0`` runs ``fn`` in this process."""
-    if workers <= 0:
+    """``(chunk, fn(chunk))`` in input order; ``workers == 0`` runs ``fn`` in this process.
+
+    So does a daemonic process (a Celery prefork worker, say): it may not start children.
+    """
+    if workers <= 0 or multiprocessing.current_process().daemon:
         for chunk in chunks:
             yield chunk, fn(chunk)
         return
