@@ -86,7 +86,7 @@ def run_import(engine: Engine, job: Job, progress: Progress | None = None) -> di
 
 
 class _Run:
-    """The job's state between batches: its counts, member directory and connection pool."""
+    """The job's state between batches: its engine, counts and member directory."""
 
     def __init__(
         self, engine: Engine, job: Job, source: SourceInfo, progress: Progress | None
