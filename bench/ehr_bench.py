@@ -1,16 +1,20 @@
 """EHR NDJSON ingest benchmark: resources/s with matching, de-duplication and Provenance on.
 
 Loads the Synthea export (1x) and a 10x copy made by re-keying every id, each in a fresh
-process on a fresh SQLite file, and prints resources/s and peak RSS; memory must stay flat.
+process on a fresh SQLite file, through the ``ehr-import`` job (checks and index extraction
+on worker processes), and prints resources/s by wall clock and by CPU (the job's process
+alone, and with its workers), peak RSS (the job's process, the largest worker) and, for 1x,
+the same job in one process and the CPU split by stage. Memory must stay flat from 1x to 10x.
 The baseline, measured in the same run, is a bare ``Repository.upsert`` of the same resources
-(no matching, rewriting, de-duplication or Provenance). Target: >= 2,000 resources/s.
-Run from the repository root: ``.venv/bin/python -m bench.ehr_bench [--sizes 1,10]``.
+(no checks, matching, rewriting, de-duplication or Provenance). Target: >= 2,000 resources/s
+on SQLite. Run from the repository root: ``.venv/bin/python -m bench.ehr_bench [--sizes 1,10]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import resource
 import subprocess
@@ -19,6 +23,9 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
+
+from bench.processes import Descendants, rss_kb
 
 SYNTHEA = Path(__file__).resolve().parents[2] / "shared" / "data" / "synthea-10-patients"
 UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -30,7 +37,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="1,10", help="copies of the export, comma-separated")
-    p.add_argument("--run", nargs=3, metavar=("MODE", "DIR", "DB"), help=argparse.SUPPRESS)
+    p.add_argument("--workers", type=int, default=None, help="worker processes (job default)")
+    p.add_argument("--no-split", action="store_true", help="skip the 1x stage split")
+    p.add_argument("--run", nargs=4, metavar=("MODE", "DIR", "DB", "W"), help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
 
@@ -94,25 +103,55 @@ def seed_members(url: str, directory: Path) -> None:
     engine.dispose()
 
 
-def run_once(mode: str, directory: Path, db: Path) -> dict[str, float]:
-    """One measured load in this process: ``pipeline`` (the job) or ``baseline`` (bare upsert)."""
+def run_once(mode: str, directory: Path, db: Path, workers: int | None) -> dict[str, Any]:
+    """One measured load in this process: ``pipeline``, ``inline``, ``split`` or ``baseline``."""
+    import gateway.ingest.ehr.importer
+    import gateway.jobs.runner  # noqa: F401  (a gateway process has these loaded already)
     from gateway.store.engine import make_engine
 
     url = f"sqlite:///{db}"
     seed_members(url, directory)
     engine = make_engine(url)
+    spent = _instrument() if mode == "split" else None
+    curve: list[float] = [_lines(directory)]  # the total first; RSS readings follow
+    watch = Descendants()
     start, cpu_start = time.perf_counter(), _cpu()
-    load = _pipeline if mode == "pipeline" else _baseline
-    read = load(engine, directory)
+    if mode == "baseline":
+        read = _baseline(engine, directory)
+    else:
+        read = _pipeline(engine, directory, 0 if mode in ("inline", "split") else workers, curve)
     elapsed, cpu = time.perf_counter() - start, _cpu() - cpu_start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {
+    workers_cpu, worker_peak_mb = watch.stop()
+    result: dict[str, Any] = {
         "resources": read,
         "seconds": elapsed,
         "rate": read / elapsed,
         "cpu_rate": read / cpu,
-        "peak_mb": peak_mb,
+        "total_cpu_rate": read / (cpu + workers_cpu),
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "worker_peak_mb": worker_peak_mb,
+        "rss_curve": curve[1:] if mode == "pipeline" else [],
     }
+    if spent is not None:
+        from bench.ehr_stages import report
+
+        print("\n".join(report(spent, cpu, read)))
+    return result
+
+
+def _instrument() -> dict[str, float]:
+    from bench.ehr_stages import instrument
+
+    return instrument()
+
+
+def _lines(directory: Path) -> int:
+    """Lines of the input files, read line by line (a whole file would raise the peak RSS)."""
+    total = 0
+    for path in directory.glob("*.ndjson"):
+        with path.open("rb") as handle:
+            total += sum(1 for _ in handle)
+    return total
 
 
 def _cpu() -> float:
@@ -121,13 +160,23 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _pipeline(engine: object, directory: Path) -> int:
+def _pipeline(engine: object, directory: Path, workers: int | None, curve: list[float]) -> int:
+    """Run the import job; ``curve`` (the input's line count first) gets the job process's RSS
+    (MB) after each tenth of the lines."""
     from gateway.ingest.ehr.importer import kick_off
     from gateway.ingest.ehr.provenance import SourceInfo
     from gateway.jobs.runner import run_job
 
-    job_id = kick_off(engine, [str(directory)], SourceInfo("bench-ehr"))  # type: ignore[arg-type]
-    job = run_job(engine, job_id)  # type: ignore[arg-type]
+    total, done = curve[0], [0]
+
+    def progress(lines: int) -> None:
+        done[0] += lines
+        if done[0] * 10 >= total * len(curve):
+            curve.append(rss_kb(os.getpid()) / 1024)
+
+    source = SourceInfo("bench-ehr")
+    job_id = kick_off(engine, [str(directory)], source, workers=workers)  # type: ignore[arg-type]
+    job = run_job(engine, job_id, progress)  # type: ignore[arg-type]
     if job is None or job.status != "succeeded":
         raise SystemExit(f"the import job did not succeed: {job}")
     return int(job.counts["read"])
@@ -157,16 +206,20 @@ def _upsert(engine: object, batch: list[dict[str, object]], repo_cls: type) -> i
     return len(batch)
 
 
-def measure(mode: str, directory: Path, work: Path) -> dict[str, float]:
-    """Run one load in a fresh process (a clean peak-RSS reading)."""
+def measure(mode: str, directory: Path, work: Path, workers: int | None) -> dict[str, Any]:
+    """Run one load in a fresh process (a clean peak-RSS reading); print what it printed."""
     db = work / f"{mode}-{directory.name}.db"
+    command = [sys.executable, "-m", "bench.ehr_bench", "--run", mode, str(directory), str(db)]
     out = subprocess.run(
-        [sys.executable, "-m", "bench.ehr_bench", "--run", mode, str(directory), str(db)],
+        [*command, "" if workers is None else str(workers)],
         capture_output=True,
         text=True,
         check=True,
     )
-    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    *printed, last = out.stdout.rstrip().splitlines()
+    for line in printed:
+        print(line)
+    result: dict[str, Any] = json.loads(last)
     return result
 
 
@@ -174,24 +227,47 @@ def main(argv: list[str] | None = None) -> int:
     """Print resources/s and peak RSS per size, against the bare-upsert baseline."""
     args = parse_args(argv)
     if args.run:
-        mode, directory, db = args.run
-        print(json.dumps(run_once(mode, Path(directory), Path(db))))
+        mode, directory, db, workers = args.run
+        count = int(workers) if workers else None
+        print(json.dumps(run_once(mode, Path(directory), Path(db), count)))
         return 0
+    print(f"load average at start: {_load()} ({os.cpu_count()} cores)")
+    met = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for copies in (int(s) for s in args.sizes.split(",")):
             directory = work / f"x{copies}"
             lines = make_input(directory, copies)
-            base = measure("baseline", directory, work)
-            pipe = measure("pipeline", directory, work)
-            print(
-                f"{copies:>3}x {lines:>7} lines | pipeline {pipe['rate']:6.0f} res/s wall"
-                f" {pipe['cpu_rate']:6.0f} res/CPU-s peak {pipe['peak_mb']:4.0f} MB"
-                f" | bare upsert {base['rate']:6.0f} res/s wall {base['cpu_rate']:6.0f} res/CPU-s"
-                f" peak {base['peak_mb']:4.0f} MB | ratio {pipe['rate'] / base['rate']:.2f}"
-                f" | target {TARGET:.0f} res/s {'met' if pipe['rate'] >= TARGET else 'NOT met'}"
-            )
+            base = measure("baseline", directory, work, None)
+            pipe = measure("pipeline", directory, work, args.workers)
+            print(f"{copies:>3}x {lines:>7} lines | baseline bare upsert: {_figures(base)}")
+            print(f"{'':>13}| import job:           {_figures(pipe)}")
+            print(f"{'':>13}| ratio job/baseline (wall) {pipe['rate'] / base['rate']:.2f}")
+            curve = " ".join(f"{mb:.0f}" for mb in pipe["rss_curve"])
+            print(f"{'':>13}| job process RSS (MB) after each tenth of the input: {curve}")
+            met.append(pipe["rate"] >= TARGET)
+            if copies == 1:
+                inline = measure("inline", directory, work, 0)
+                print(f"{'':>13}| job, no workers:      {_figures(inline)}")
+            if copies == 1 and not args.no_split:
+                print("stage split, 1x, one process (CPU per resource, share of the run):")
+                measure("split", directory, work, 0)
+    verdict = "met" if all(met) else "NOT met"
+    print(f"target >= {TARGET:.0f} resources/s on SQLite (wall, every size): {verdict}")
+    print(f"load average at end: {_load()}")
     return 0
+
+
+def _figures(r: dict[str, Any]) -> str:
+    return (
+        f"{r['rate']:6.0f} res/s wall, {r['cpu_rate']:6.0f} res/CPU-s (job process),"
+        f" {r['total_cpu_rate']:6.0f} res/CPU-s (with workers),"
+        f" peak RSS {r['peak_mb']:4.0f} MB (job) {r['worker_peak_mb']:4.0f} MB (largest worker)"
+    )
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

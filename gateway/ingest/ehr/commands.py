@@ -27,6 +27,12 @@ def register(subparsers: Any) -> None:
     imp.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
     imp.add_argument("--source", default="ehr", help="the feed's stable name")
     imp.add_argument("--organization", default=None, help="the sender's display name")
+    imp.add_argument(
+        "--workers",
+        type=_count,
+        default=None,
+        help="processes that check and index lines (0: none; default: one per core)",
+    )
     imp.set_defaults(func=_import)
     rev = sub.add_parser("review", help="list or resolve patients waiting for review")
     rev.add_argument("--resolve", metavar="ID", help="the review item to resolve")
@@ -39,7 +45,8 @@ def register(subparsers: Any) -> None:
 def _import(args: argparse.Namespace) -> int:
     engine = make_engine(load_settings()["DATABASE_URL"])
     total = sum(count_lines(p) for p in expand(args.paths))
-    job_id = kick_off(engine, args.paths, SourceInfo(args.source, args.organization))
+    source = SourceInfo(args.source, args.organization)
+    job_id = kick_off(engine, args.paths, source, workers=args.workers)
     with tqdm(total=total, unit="res", desc=f"job {job_id[:8]}") as bar:
         job = run_job(engine, job_id, bar.update)
     with engine.connect() as conn:
@@ -53,6 +60,13 @@ def _import(args: argparse.Namespace) -> int:
     for issue in issues:
         print(f"  {issue.file}:{issue.line}: {issue.message}")
     return 0 if job.status == store.SUCCEEDED else 1
+
+
+def _count(text: str) -> int:
+    """A whole number >= 0 (argparse type)."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError("expected a whole number, 0 or more")
+    return int(text)
 
 
 def _review(args: argparse.Namespace) -> int:

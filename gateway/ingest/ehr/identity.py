@@ -90,10 +90,11 @@ class IdentityMap:
         self.source = source
         self._known: dict[str, tuple[str, str]] = {}
         self._new: dict[str, tuple[str, str, str]] = {}
+        self._digests: dict[str, str] = {}  # a batch looks the same keys up several times
 
     def prefetch(self, keys: Iterable[str]) -> None:
         """Load the stored ids of ``keys`` in a few queries."""
-        wanted = sorted({digest(k) for k in keys} - self._known.keys())
+        wanted = sorted({self._digest(k) for k in keys} - self._known.keys())
         c = ehr_identity.c
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
@@ -102,7 +103,7 @@ class IdentityMap:
 
     def lookup(self, key: str) -> str | None:
         """The stored id under ``key``, if any."""
-        hit = self._known.get(digest(key))
+        hit = self._known.get(self._digest(key))
         return hit[0] if hit else None
 
     def assign(self, resource_type: str, keys: list[str]) -> str:
@@ -120,7 +121,7 @@ class IdentityMap:
 
     def remember(self, key: str, resource_type: str, resource_id: str) -> None:
         """Record a key (first met in a reference, or new) as naming ``resource_id``."""
-        hashed = digest(key)
+        hashed = self._digest(key)
         if hashed not in self._known:
             self._known[hashed] = (resource_id, self.source)
             self._new[hashed] = (resource_id, self.source, resource_type)
@@ -137,8 +138,14 @@ class IdentityMap:
             )
             self._new.clear()
 
+    def _digest(self, key: str) -> str:
+        hashed = self._digests.get(key)
+        if hashed is None:
+            hashed = self._digests[key] = digest(key)
+        return hashed
+
     def _own_fact(self, key: str) -> bool:
-        hit = self._known.get(digest(key))
+        hit = self._known.get(self._digest(key))
         return key.startswith("fact|") and hit is not None and hit[1] == self.source
 
 

@@ -9,15 +9,16 @@ one Provenance per patient of the batch. docs/ehr-feeds.md explains each rule.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from gateway.fhir import structure_issues
 from gateway.ingest.ehr import links as link_store
+from gateway.ingest.ehr.batch import BatchReport, Item
+from gateway.ingest.ehr.checks import SKIPPED_TYPES, resource_problems
 from gateway.ingest.ehr.identity import (
     IdentityMap,
     derived_id,
@@ -25,9 +26,9 @@ from gateway.ingest.ehr.identity import (
     identity_keys,
     source_key,
 )
+from gateway.ingest.ehr.index_rows import stored_rows
 from gateway.ingest.ehr.matching import MATCHED
 from gateway.ingest.ehr.members import MemberDirectory
-from gateway.ingest.ehr.profiles import profile_issues
 from gateway.ingest.ehr.provenance import (
     TRANSFORM_VERSION,
     SourceInfo,
@@ -36,45 +37,35 @@ from gateway.ingest.ehr.provenance import (
 )
 from gateway.ingest.ehr.references import (
     UnresolvedReference,
-    all_references,
     parse,
     patient_reference,
-    rewrite,
+    replace_references,
 )
-from gateway.jobs.store import JobIssue
+from gateway.search.extract import IndexRows
 from gateway.store.bulk import upsert_many
 from gateway.store.records import WriteOutcome
 from gateway.store.repository import Repository
 
-# Payer-authoritative or gateway-made types: an EHR's copy is counted and skipped.
-SKIPPED_TYPES = frozenset({"Claim", "ExplanationOfBenefit", "Coverage", "Provenance", "Bundle"})
 SHARED_GROUP = "shared"
 
 
 @dataclass(frozen=True, slots=True)
-class Item:
-    """One incoming resource and where it came from (file and line, or Bundle entry)."""
+class _Placed:
+    """A resource ready to store: its Provenance group, stored body and index rows if known."""
 
-    file: str
-    line: int
-    resource: dict[str, Any]
+    group: str
+    body: dict[str, Any]
+    index: IndexRows | None
 
+    @property
+    def key(self) -> tuple[str, str]:
+        """(type, stored id)."""
+        return str(self.body["resourceType"]), str(self.body["id"])
 
-@dataclass(slots=True)
-class BatchReport:
-    """What a batch did: counts, per-item issues, and each stored item's reference."""
-
-    counts: Counter[str] = field(default_factory=Counter)
-    issues: list[JobIssue] = field(default_factory=list)
-    # item index -> (outcome, "Type/id" or ""): created, updated, unchanged, merged, held,
-    # matched, review, known (a Patient seen before), skipped, error.
-    results: dict[int, tuple[str, str]] = field(default_factory=dict)
-
-    def issue(self, index: int, item: Item, message: str) -> None:
-        """Record a problem with one item; the item is not stored."""
-        self.counts["errors"] += 1
-        self.issues.append(JobIssue(item.file, item.line, "error", message))
-        self.results[index] = ("error", message)
+    @property
+    def ref(self) -> str:
+        """``Type/id`` of the stored resource."""
+        return f"{self.body['resourceType']}/{self.body['id']}"
 
 
 class _Hold(Exception):
@@ -94,6 +85,7 @@ class Pipeline:
         self.members = members
         self.repo = Repository(conn)
         self._org_done = False
+        self._resolved: dict[str, str] = {}  # per batch: reference -> stored form
 
     def run(self, items: list[Item]) -> BatchReport:
         """Process one batch; the caller commits."""
@@ -104,6 +96,7 @@ class Pipeline:
         links = self._link_patients(patients, [it for _, it in others], report)
         others += self._released(patients, links, len(items))
         identities = IdentityMap(self.conn, self.source.name)
+        self._resolved = {}
         identities.prefetch(self._keys(others, links))
         placed = [
             (n, p) for n, it in others if (p := self._place(n, it, links, identities, report))
@@ -117,13 +110,9 @@ class Pipeline:
 
     def _accepted(self, index: int, item: Item, report: BatchReport) -> bool:
         resource = item.resource
-        problems = [f"{i.expression}: {i.message}" for i in structure_issues(resource)]
-        if not problems:
-            problems = profile_issues(resource)
-        if not problems and not resource.get("id"):
-            problems = [f"{resource['resourceType']}.id: required element is missing"]
+        problems = resource_problems(resource) if item.problems is None else item.problems
         if problems:
-            report.issue(index, item, "; ".join(problems[:5]))
+            report.issue(index, item, "; ".join(problems))
             return False
         if resource["resourceType"] in SKIPPED_TYPES:
             report.counts["skipped"] += 1
@@ -136,7 +125,7 @@ class Pipeline:
     ) -> dict[str, link_store.PatientLink]:
         wanted = {str(p.resource["id"]) for _, p in patients}
         for item in others:
-            wanted.update(_patient_ids(item.resource))
+            wanted.update(_patient_ids(item.all_references()))
         links = link_store.links_for(self.conn, self.source.name, wanted)
         for index, item in patients:
             pid = str(item.resource["id"])
@@ -173,7 +162,7 @@ class Pipeline:
         keys: list[str] = []
         for _, item in others:
             keys += identity_keys(self.source.name, item.resource, _member(item.resource, links))
-            for ref in all_references(item.resource):
+            for ref in item.all_references():
                 keys += self._reference_keys(ref)
         return keys
 
@@ -200,10 +189,10 @@ class Pipeline:
         links: dict[str, link_store.PatientLink],
         identities: IdentityMap,
         report: BatchReport,
-    ) -> tuple[str, dict[str, Any]] | None:
+    ) -> _Placed | None:
         resource = item.resource
         try:
-            body = rewrite(resource, lambda ref: self._resolve(ref, links, identities))
+            resolved = {r: self._resolve(r, links, identities) for r in item.all_references()}
         except _Hold as hold:
             if link_store.hold(self.conn, self.source.name, hold.source_patient, resource):
                 report.counts["held"] += 1
@@ -216,11 +205,25 @@ class Pipeline:
             return None
         member = _member(resource, links)
         keys = identity_keys(self.source.name, resource, member)
-        body["id"] = identities.assign(str(resource["resourceType"]), keys)
+        rtype = str(resource["resourceType"])
+        body = replace_references(resource, resolved)
+        body["id"] = identities.assign(rtype, keys)
         body["meta"] = _meta(resource.get("meta"), self.source)
-        return (f"Patient/{member}" if member else SHARED_GROUP, body)
+        rows = None
+        if item.index is not None:
+            rows = stored_rows(item.index, rtype, resolved, body["meta"]["source"])
+        return _Placed(f"Patient/{member}" if member else SHARED_GROUP, body, rows)
 
     def _resolve(
+        self, ref: str, links: dict[str, link_store.PatientLink], identities: IdentityMap
+    ) -> str:
+        """The stored form of ``ref`` (the same for the whole batch once found)."""
+        found = self._resolved.get(ref)
+        if found is None:
+            found = self._resolved[ref] = self._resolve_new(ref, links, identities)
+        return found
+
+    def _resolve_new(
         self, ref: str, links: dict[str, link_store.PatientLink], identities: IdentityMap
     ) -> str:
         parsed = parse(ref)
@@ -241,33 +244,33 @@ class Pipeline:
     # -- storing ----------------------------------------------------------------------------
 
     def _store(
-        self, placed: list[tuple[int, tuple[str, dict[str, Any]]]], report: BatchReport
+        self, placed: list[tuple[int, _Placed]], report: BatchReport
     ) -> dict[str, list[str]]:
-        owners = link_store.owners(
-            self.conn, [(str(b["resourceType"]), str(b["id"])) for _, (_, b) in placed]
-        )
+        owners = link_store.owners(self.conn, [p.key for _, p in placed])
         targets: dict[str, list[str]] = defaultdict(list)
         new_sources: list[tuple[str, str]] = []
-        writes: list[tuple[int, str, tuple[str, dict[str, Any]]]] = []
-        for index, (group, body) in placed:
-            rtype, rid = str(body["resourceType"]), str(body["id"])
-            sources = owners.setdefault((rtype, rid), set())
+        writes: list[tuple[int, _Placed]] = []
+        for index, p in placed:
+            sources = owners.setdefault(p.key, set())
             if sources and self.source.name not in sources:
-                targets[group].append(f"{rtype}/{rid}")
-                self._count(report, index, "merged", f"{rtype}/{rid}")
+                targets[p.group].append(p.ref)
+                self._count(report, index, "merged", p.ref)
             else:
-                writes.append((index, group, (rtype, body)))
+                writes.append((index, p))
             if self.source.name not in sources:
                 sources.add(self.source.name)
-                new_sources.append((rtype, rid))
+                new_sources.append(p.key)
+        rows = [p.index for _, p in writes if p.index is not None]
         written = upsert_many(
-            self.conn, [item for _, _, item in writes], mapping_version=TRANSFORM_VERSION
+            self.conn,
+            [(p.key[0], p.body) for _, p in writes],
+            mapping_version=TRANSFORM_VERSION,
+            index_rows=rows if len(rows) == len(writes) else None,  # else the store extracts
         )
-        for (index, group, (rtype, body)), (_, outcome) in zip(writes, written, strict=True):
-            ref = f"{rtype}/{body['id']}"
+        for (index, p), (_, outcome) in zip(writes, written, strict=True):
             if outcome is not WriteOutcome.UNCHANGED:
-                targets[group].append(ref)
-            self._count(report, index, outcome.value, ref)
+                targets[p.group].append(p.ref)
+            self._count(report, index, outcome.value, p.ref)
         link_store.add_sources(self.conn, new_sources, self.source.name)
         return targets
 
@@ -292,9 +295,9 @@ class Pipeline:
         upsert_many(self.conn, provenances, mapping_version=TRANSFORM_VERSION)
 
 
-def _patient_ids(resource: dict[str, Any]) -> set[str]:
+def _patient_ids(references: tuple[str, ...]) -> set[str]:
     ids = set()
-    for ref in all_references(resource):
+    for ref in references:
         if ref.startswith("Patient/"):
             ids.add(ref.removeprefix("Patient/").split("/")[0])
     return ids

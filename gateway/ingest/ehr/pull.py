@@ -20,9 +20,10 @@ import requests
 from sqlalchemy.engine import Engine
 
 from gateway.errors import FhirError
+from gateway.ingest.ehr.batch import Item
 from gateway.ingest.ehr.importer import kick_off
 from gateway.ingest.ehr.members import MemberDirectory
-from gateway.ingest.ehr.pipeline import Item, Pipeline
+from gateway.ingest.ehr.pipeline import Pipeline
 from gateway.ingest.ehr.provenance import SourceInfo
 
 TokenProvider = Callable[[], str]

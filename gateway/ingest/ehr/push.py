@@ -13,8 +13,9 @@ from sqlalchemy.engine import Connection
 
 from auth.context import AccessContext
 from gateway.errors import Forbidden, Invalid, InvalidResource, operation_outcome
+from gateway.ingest.ehr.batch import BatchReport, Item
 from gateway.ingest.ehr.members import MemberDirectory
-from gateway.ingest.ehr.pipeline import BatchReport, Item, Pipeline
+from gateway.ingest.ehr.pipeline import Pipeline
 from gateway.ingest.ehr.provenance import SourceInfo
 from gateway.ingest.ehr.sources import bundle_items
 from gateway.store.repository import Repository

@@ -60,6 +60,20 @@ def rewrite(node: Any, resolve: Resolve) -> Any:
     return node
 
 
+def replace_references(node: Any, stored: Mapping[str, str]) -> Any:
+    """``node`` itself, each ``reference`` found in ``stored`` replaced in place."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "reference" and isinstance(value, str):
+                node[key] = stored.get(value, value)
+            elif isinstance(value, dict | list):
+                replace_references(value, stored)
+    elif isinstance(node, list):
+        for item in node:
+            replace_references(item, stored)
+    return node
+
+
 def parse(reference: str) -> tuple[str, str, str] | None:
     """``("local", Type, id)``, ``("identifier", Type, system|value)`` or ``None`` to keep."""
     if reference.startswith(("#", "http://", "https://")):

@@ -13,9 +13,10 @@ from sqlalchemy.engine import Connection
 
 from gateway.errors import Conflict, NotFound
 from gateway.ingest.ehr import links
+from gateway.ingest.ehr.batch import Item
 from gateway.ingest.ehr.matching import MATCHED, REVIEW, demographics
 from gateway.ingest.ehr.members import MemberDirectory
-from gateway.ingest.ehr.pipeline import Item, Pipeline
+from gateway.ingest.ehr.pipeline import Pipeline
 from gateway.ingest.ehr.provenance import SourceInfo
 from gateway.store.repository import Repository
 

@@ -14,18 +14,17 @@ from typing import Any
 
 import orjson
 
-from gateway.ingest.ehr.pipeline import Item
+from gateway.ingest.ehr.batch import Item
 
 ORDER = ("Patient", "Organization", "Location", "Practitioner", "PractitionerRole", "Encounter")
 
 
 @dataclass(frozen=True, slots=True)
-class Line:
-    """One NDJSON line: the resource, or why it could not be read."""
+class Chunk:
+    """Consecutive non-blank lines of the job's file number ``file`` (``()``: end of file)."""
 
-    number: int
-    resource: dict[str, Any] | None
-    error: str | None = None
+    file: int
+    lines: tuple[tuple[int, bytes], ...] = ()
 
 
 def expand(paths: list[str]) -> list[Path]:
@@ -45,21 +44,32 @@ def _rank(path: Path) -> tuple[int, str]:
     return (ORDER.index(rtype) if rtype in ORDER else len(ORDER), path.name)
 
 
-def read_ndjson(path: Path, after: int = 0) -> Iterator[Line]:
-    """The lines of an NDJSON file after line ``after`` (1-based numbers), one at a time."""
+def chunks(files: list[Path], cursor: tuple[int, int], size: int) -> Iterator[Chunk]:
+    """Every file's NDJSON lines after ``cursor`` (file index, last line), ``size`` at a time.
+
+    Each file ends with an empty chunk (a Bundle file has only that one): the job
+    checkpoints there and reads the Bundle itself.
+    """
+    for index in range(cursor[0], len(files)):
+        if files[index].suffix != ".json":
+            after = cursor[1] if index == cursor[0] else 0
+            yield from _file_chunks(index, files[index], after, size)
+        yield Chunk(index)
+
+
+def _file_chunks(index: int, path: Path, after: int, size: int) -> Iterator[Chunk]:
+    """One file's lines after line ``after`` (1-based numbers), read one at a time."""
+    lines: list[tuple[int, bytes]] = []
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             if number <= after or not raw.strip():
                 continue
-            try:
-                value = orjson.loads(raw)
-            except orjson.JSONDecodeError:
-                yield Line(number, None, "not valid JSON")
-                continue
-            if not isinstance(value, dict):
-                yield Line(number, None, "a line must hold one JSON object")
-                continue
-            yield Line(number, value)
+            lines.append((number, raw))
+            if len(lines) >= size:
+                yield Chunk(index, tuple(lines))
+                lines = []
+    if lines:
+        yield Chunk(index, tuple(lines))
 
 
 def bundle_items(bundle: dict[str, Any], label: str) -> list[Item]:

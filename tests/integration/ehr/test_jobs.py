@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
 
 from gateway.ingest.ehr import pipeline
+from gateway.ingest.ehr.batch import BatchReport, Item
 from gateway.ingest.ehr.importer import kick_off
 from gateway.ingest.ehr.provenance import SourceInfo
 from gateway.jobs import store
@@ -21,18 +23,21 @@ class ProcessDied(BaseException):
     """Stands for the process being killed mid-batch (not an Exception: nothing catches it)."""
 
 
+@pytest.mark.parametrize("workers", [0, 2])
 def test_crash_mid_load_keeps_no_partial_batch_and_the_job_resumes(
     engine: Engine,
     synthea_slice: Slice,
     seed_members: dict[str, str],
     monkeypatch: pytest.MonkeyPatch,
+    workers: int,
 ) -> None:
-    job_id = kick_off(engine, [str(synthea_slice.path)], SourceInfo("synthea-ks"))
+    source = SourceInfo("synthea-ks")
+    job_id = kick_off(engine, [str(synthea_slice.path)], source, workers=workers)
     _set_params(engine, job_id, {"batch_size": 20})
     real_run = pipeline.Pipeline.run
     calls = {"n": 0}
 
-    def dying_run(self: pipeline.Pipeline, items: list[pipeline.Item]) -> pipeline.BatchReport:
+    def dying_run(self: pipeline.Pipeline, items: list[Item]) -> BatchReport:
         calls["n"] += 1
         report = real_run(self, items)  # the batch's writes happen, then the process dies
         if calls["n"] == 3:
@@ -78,7 +83,7 @@ def test_resumed_job_stores_exactly_what_an_uninterrupted_one_does(
     _set_params(engine, job_id, {"batch_size": 20})
     real_run = pipeline.Pipeline.run
 
-    def dying_run(self: pipeline.Pipeline, items: list[pipeline.Item]) -> pipeline.BatchReport:
+    def dying_run(self: pipeline.Pipeline, items: list[Item]) -> BatchReport:
         raise ProcessDied
 
     monkeypatch.setattr(pipeline.Pipeline, "run", dying_run)
@@ -118,6 +123,15 @@ def test_a_failing_handler_marks_the_job_failed_without_exception_text(engine: E
     assert job.error is not None
     assert "secret-path" not in job.error
     assert "correlation id" in job.error
+
+
+def test_a_failed_job_restores_the_garbage_collector(engine: Engine) -> None:
+    before = (gc.get_freeze_count(), gc.get_threshold())
+    job_id = kick_off(engine, ["/nonexistent/file.ndjson"], SourceInfo("s"))
+    job = run_job(engine, job_id)
+    assert job is not None
+    assert job.status == store.FAILED
+    assert (gc.get_freeze_count(), gc.get_threshold()) == before
 
 
 def test_a_running_job_cannot_be_claimed_twice(engine: Engine) -> None:
