@@ -13,12 +13,14 @@ from functools import lru_cache
 NAMESPACE = uuid.UUID("8c1b0d8e-5a57-4f37-9a0e-6f4c2a1d9b11")
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=4096)
 def resource_id(kind: str, source_key: str) -> str:
     """The id of the resource of ``kind`` (e.g. ``"member"``, ``"practitioner"``) for a key.
 
     Cached (bounded): a claim names its member, payer, providers and coverage again and again,
-    and a uuid5 costs about 5 us.
+    and a uuid5 costs about 5 us. Small on purpose: the repeats are close together, and EHR
+    imports pass many one-off keys (a Provenance key names all its targets) that a large cache
+    would keep, growing a long import's memory with its input.
     """
     return str(uuid.uuid5(NAMESPACE, f"{kind}:{source_key}"))
 
