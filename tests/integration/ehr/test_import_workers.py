@@ -41,7 +41,15 @@ def _stored_index(engine: Engine) -> dict[int, tuple[Rows, set[str]]]:
 
 def _comparable(rows: Rows) -> dict[str, list[str]]:
     # Booleans and numbers come back from the databases in their own forms: compare as text.
-    return {k: sorted(repr(tuple(map(_plain, r))) for r in v) for k, v in rows.items() if v}
+    # extract() may stop a row before the trailing ``grp`` column (NULL when stored): pad it.
+    return {
+        k: sorted(repr(tuple(map(_plain, _padded(k, r)))) for r in v) for k, v in rows.items() if v
+    }
+
+
+def _padded(kind: str, row: tuple[Any, ...]) -> tuple[Any, ...]:
+    width = len(VALUE_TABLES[kind].columns) - 2  # without rid and res_type
+    return (*row, *(None,) * (width - len(row)))
 
 
 def _plain(value: Any) -> Any:
