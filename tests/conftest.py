@@ -34,8 +34,11 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw = engine.raw_connection()  # outside any transaction: a checkpoint cannot run in one
+    try:
+        raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
     engine.dispose()
     return path
 

@@ -8,6 +8,7 @@ from flask import Blueprint, Flask, Response, jsonify
 from sqlalchemy import text
 
 from gateway.state import GatewayState
+from gateway.store.engine import request_connection
 
 LOG = logging.getLogger("gateway.health")
 
@@ -23,7 +24,7 @@ def init_app(app: Flask, state: GatewayState) -> None:
     @bp.get("/ready")
     def ready() -> tuple[Response, int]:
         try:
-            with state.engine.connect() as conn:
+            with request_connection(state.engine) as conn:  # a read: never queues for writers
                 conn.execute(text("SELECT 1"))
         except Exception:
             LOG.warning("readiness check failed: database unreachable")

@@ -23,7 +23,7 @@ def make_engine(url: str, pool_size: int = 5) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling defers BEGIN; emit it ourselves (SQLAlchemy docs,
         # "Serializable isolation / Savepoints / Transactional DDL").
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     # No pre-ping: it costs a round trip on every checkout. A connection broken by a database
     # restart fails one request, and SQLAlchemy then invalidates the whole pool.
@@ -40,6 +40,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin(conn: Connection) -> None:
+    """``BEGIN IMMEDIATE`` unless the connection reads (see :func:`request_connection`).
+
+    A deferred transaction that reads and then writes cannot wait for the write lock: if
+    another connection (the audit flusher, a job) wrote since its first read, SQLite answers
+    "database is locked" at once, whatever the busy timeout. Taking the write lock at BEGIN
+    makes writers queue under the busy timeout instead; in WAL mode readers never wait. So a
+    transaction of ``engine.connect()`` or ``engine.begin()`` holds the write lock until it
+    ends: read at length (streaming, probes) on a :func:`request_connection`, whose implicit
+    transactions are deferred.
+    """
+    mode = conn.get_execution_options().get(_SQLITE_BEGIN, "IMMEDIATE")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+_SQLITE_BEGIN = "gateway_sqlite_begin"
+
+
 def request_connection(engine: Engine) -> Connection:
     """A connection for one HTTP request.
 
@@ -50,6 +68,8 @@ def request_connection(engine: Engine) -> Connection:
     conn = engine.connect()
     if is_postgres(engine):
         conn.execution_options(isolation_level="AUTOCOMMIT")
+    else:  # its implicit transactions only read; write_transaction takes the write lock
+        conn.execution_options(**{_SQLITE_BEGIN: "DEFERRED"})
     return conn
 
 
@@ -58,10 +78,17 @@ def write_transaction(conn: Connection) -> Iterator[Connection]:
     """A real, atomic transaction on ``conn``, committed on success, rolled back on error."""
     if conn.in_transaction():
         conn.commit()  # end the read work (token check, ...) done before the write
-    if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+    options = conn.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
         conn.execution_options(isolation_level=conn.default_isolation_level)
-    with conn.begin():
-        yield conn
+    reading = options.get(_SQLITE_BEGIN)
+    conn.execution_options(**{_SQLITE_BEGIN: "IMMEDIATE"})
+    try:
+        with conn.begin():
+            yield conn
+    finally:
+        if reading is not None:
+            conn.execution_options(**{_SQLITE_BEGIN: reading})
 
 
 def is_postgres(engine: Engine) -> bool:
