@@ -6,17 +6,16 @@ their own batches. At scale the same handlers run on Celery workers (DESIGN D10)
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from importlib import import_module
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from gateway.collector import batch_collector
 from gateway.jobs import store
 from gateway.jobs.store import Job
 
@@ -25,7 +24,6 @@ LOG = logging.getLogger("gateway.jobs")
 # Job kind -> "module:function" of its handler.
 HANDLERS: dict[str, str] = {"ehr-import": "gateway.ingest.ehr.importer:run_import"}
 Progress = Callable[[int], None]
-JOB_GC_THRESHOLD = (50_000, 20, 100)  # the feed loader's measured setting (gateway.ingest.feeds)
 
 
 def handler(kind: str) -> Callable[..., dict[str, int]]:
@@ -43,7 +41,7 @@ def run_job(engine: Engine, job_id: str, progress: Progress | None = None) -> Jo
         job = store.get(conn, job_id)
     assert job is not None
     try:
-        with old_objects_frozen():
+        with batch_collector():
             counts = handler(job.kind)(engine, job, progress)
     except Exception:
         correlation = uuid.uuid4().hex[:12]
@@ -55,26 +53,6 @@ def run_job(engine: Engine, job_id: str, progress: Progress | None = None) -> Jo
             store.finish(conn, job_id, counts)
     with engine.connect() as conn:
         return store.get(conn, job_id)
-
-
-@contextmanager
-def old_objects_frozen() -> Iterator[None]:
-    """Keep the objects that predate a job (modules, FHIR models) out of garbage collections,
-    and collect less often while it runs; both are restored afterwards.
-
-    A job allocates millions of containers, so the collector runs often, and each full pass
-    would walk every loaded module and model class again (bench/README.md, "EHR NDJSON
-    ingest"). Batches are trees freed by reference counting: cycles are rare.
-    https://docs.python.org/3/library/gc.html#gc.freeze
-    """
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(*JOB_GC_THRESHOLD)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
 
 
 def run_pending(engine: Engine) -> int:

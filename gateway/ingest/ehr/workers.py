@@ -9,7 +9,6 @@ input, and results come back in input order. Workers are forked from a ``forkser
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from collections import deque
@@ -17,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
-from gateway.jobs.runner import JOB_GC_THRESHOLD
+from gateway.collector import tune_for_batches
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -33,8 +32,7 @@ def default_workers() -> int:
 
 def _freeze_imports() -> None:
     """In a new worker: keep the preloaded modules and models out of garbage collections."""
-    gc.freeze()
-    gc.set_threshold(*JOB_GC_THRESHOLD)
+    tune_for_batches()
 
 
 def ordered_map(

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from gateway.collector import batch_collector
 from gateway.ingest.feeds.kind import FeedKind
 from gateway.ingest.feeds.prepare import (
     Checks,
@@ -31,7 +32,6 @@ from gateway.ingest.feeds.prepare import (
     prepare_in_worker,
     read_rows,
     start_worker,
-    tuned_collector,
 )
 from gateway.ingest.feeds.registry import feed_kinds
 from gateway.ingest.feeds.report import STAGES, LoadReport, RowError
@@ -93,7 +93,7 @@ def load_paths(
     report = LoadReport()
     written: set[tuple[str, str]] = set()
     pool = Workers(workers, check_every)
-    with tuned_collector():
+    with batch_collector():
         for path, kind in feed_files(paths):
             load_file(
                 engine,

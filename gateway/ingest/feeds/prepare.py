@@ -10,10 +10,8 @@ machine wall time measures the neighbours as much as the stage.
 from __future__ import annotations
 
 import csv
-import gc
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,6 +20,7 @@ from typing import Any
 import orjson
 from marshmallow import Schema, ValidationError
 
+from gateway.collector import tune_for_batches
 from gateway.ingest.feeds.kind import FeedKind
 from gateway.ingest.feeds.registry import kind_named
 from gateway.ingest.feeds.report import LoadReport, RowError
@@ -30,7 +29,6 @@ from gateway.search.extract import IndexRows, extract
 
 # Young-generation threshold during loads: batches hold tens of thousands of live objects, and
 # with the default (700) the collector ran so often it took about 40 % of a load's CPU.
-GC_THRESHOLD = (50_000, 20, 100)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,31 +86,13 @@ def chunks(path: Path, kind: FeedKind, batch_rows: int) -> Iterator[tuple[list[R
         yield rows, time.process_time() - started
 
 
-@contextmanager
-def tuned_collector() -> Iterator[None]:
-    """Freeze what is alive now (modules, registries) and collect less often, then restore.
-
-    Mapped batches are trees of dicts freed by reference counting; the collector only needs to
-    find the rare cycle, so it can run much less often than for an interactive process.
-    """
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLD)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
-
-
 _WORKER: dict[str, Checks] = {}
 
 
 def start_worker(shapes: ShapeCheck) -> None:
     """Worker-process initializer: the load's shape checks so far, and the tuned collector."""
     _WORKER["checks"] = Checks(shapes, set())
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLD)
+    tune_for_batches()
 
 
 def prepare_in_worker(name: str, path: Path, rows: list[Row], seconds: float) -> Prepared:
