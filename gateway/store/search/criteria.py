@@ -192,7 +192,10 @@ def _chain(
         )
         per_type.append(and_(ref.target_type == inner.resource_type, ref.target_id.in_(ids)))
     rows = select(ref.rid).where(
-        ref.res_type == c.resource_type, ref.param == c.param.code, or_(*per_type)
+        ref.res_type == c.resource_type,
+        ref.param == c.param.code,
+        or_(*per_type),
+        ref.url.is_(None),  # relative only: another server's Type/id is not our resource
     )
     return res.c.rid.in_(rows)
 
@@ -214,6 +217,7 @@ def _has(c: Criterion, res: FromClause, restrict: Restrict, key: str | None) -> 
         ref.res_type == source_type,
         ref.param == ref_param.code,
         ref.target_type == c.resource_type,
+        ref.url.is_(None),  # relative only, as in chains
         ref.rid.in_(sources),
     )
     return res.c.res_id.in_(targets)

@@ -37,6 +37,7 @@ def forward(
         .where(
             ref.rid.in_(rids),  # rids imply the source type: the rid index serves this
             ref.param.in_([p.code for p in inc.params]),
+            ref.url.is_(None),  # relative only: another server's Type/id is not our resource
         )
         .distinct()
     ).all()
@@ -70,6 +71,7 @@ def reverse(
         ref.res_type == inc.source,
         ref.param.in_([p.code for p in inc.params]),
         or_(*(and_(ref.target_type == t, ref.target_id.in_(ids)) for t, ids in by_type.items())),
+        ref.url.is_(None),
     )
     condition = and_(
         resource.c.res_type.concat("") == inc.source,  # drive from ``pointing``, not the type
