@@ -4,8 +4,10 @@
 Patient Access and Provider Directory APIs. Flask's request context, URL routing, hooks and
 response object cost more than everything a read does (bench/README.md), so this middleware
 answers those two request shapes itself, with the functions the Flask views use: the token
-check (:func:`auth.tokens.verify`), the interaction (:func:`dispatch.handle`), the audit trail
-(:func:`record_access`), the query-string parsing of werkzeug and the CORS headers. It answers
+check (:func:`auth.tokens.verify`; for a read, its lookup shares one statement with the
+resource's, :mod:`gateway.store.authorized_read`), the interaction (:func:`dispatch.handle`,
+:func:`read_fetched`), the audit trail (:func:`record_access`), the query-string parsing of
+werkzeug and the CORS headers. It answers
 only a success (200, or 304 for a read with a matching ``If-None-Match``); anything else (a
 refused token, 400, 404, 410, a database error, ``_format``, the first request of a forked
 worker) is passed to the Flask app unchanged, which then answers exactly as before.
