@@ -14,6 +14,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
@@ -192,5 +193,15 @@ def test_bench_baseline_serves_the_bytes_the_gateway_stores(database_url: str) -
             assert response.status_code == 200
             assert response.data == stored.body
     assert baseline.get(f"/fhir/Patient/{'0' * 36}").status_code == 404
+    # The search route: the patient's EOBs, as stored, in one Bundle (what the gateway finds).
+    patient = next(p.split("/")[1] for p in paths if p.startswith("Patient/"))
+    bundle = baseline.get(f"/fhir/ExplanationOfBenefit?patient={patient}").get_json()
+    with engine.connect() as conn:
+        repo = Repository(conn)
+        eobs = [repo.read(*p.split("/")) for p in paths if p.startswith("ExplanationOfBenefit/")]
+    bodies = [orjson.loads(e.body) for e in eobs if e is not None]
+    expected = {b["id"]: b for b in bodies if b["patient"]["reference"].endswith(f"/{patient}")}
+    assert expected
+    assert {e["resource"]["id"]: e["resource"] for e in bundle["entry"]} == expected
     app.extensions["bench_store"].close()
     engine.dispose()
