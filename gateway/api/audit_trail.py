@@ -37,7 +37,7 @@ def audit(
     outcome: Outcome,
 ) -> None:
     """Record one interaction on member data (the current request's connection and buffer)."""
-    if ctx.kind == "internal" or not _member_data(resource_type, ids):
+    if not _audited(ctx, resource_type, ids):  # before connection(): none opened for nothing
         return
     record_access(audit_buffer(), connection(), ctx, interaction, resource_type, ids, outcome)
 
@@ -52,7 +52,7 @@ def record_access(
     outcome: Outcome,
 ) -> None:
     """Record one interaction on member data: writes now (after their commit), reads buffered."""
-    if ctx.kind == "internal" or not _member_data(resource_type, ids):
+    if not _audited(ctx, resource_type, ids):
         return
     if interaction in WRITES and outcome == "success":
         record(conn, ctx, interaction, resource_type, ids, outcome)
@@ -61,7 +61,10 @@ def record_access(
     buffer.add(row_values(ctx, interaction, resource_type, ids, outcome))
 
 
-def _member_data(resource_type: str | None, ids: tuple[str, ...]) -> bool:
+def _audited(ctx: AccessContext, resource_type: str | None, ids: tuple[str, ...]) -> bool:
+    """Member data accessed by anyone but the gateway itself (directory data is public)."""
+    if ctx.kind == "internal":
+        return False
     if resource_type is not None:
         return resource_type not in DIRECTORY_TYPES
     return not ids or any(ref.split("/", 1)[0] not in DIRECTORY_TYPES for ref in ids)
