@@ -17,12 +17,14 @@ from sqlalchemy.engine import Connection
 from gateway.search.extract import IndexRows, extract
 from gateway.store import indexing
 from gateway.store.records import StoredResource, WriteOutcome, as_utc
-from gateway.store.repository import VersionConflict, later_than, now_ms, stamp
+from gateway.store.repository import VersionConflict, later_than, now_ms
+from gateway.store.serialized import Serialized
 from gateway.store.tables import resource, resource_history
 
-Item = tuple[str, Mapping[str, Any]]  # (resource type, body with its id)
+Body = Mapping[str, Any] | Serialized  # a body with its id, or one serialized ahead
+Item = tuple[str, Body]  # (resource type, body)
 Current = tuple[int, int, datetime, bool, str]  # rid, version, last_updated, deleted, hash
-_Entry = tuple[str, Mapping[str, Any], IndexRows | None]
+_Entry = tuple[str, Body, IndexRows | None]
 
 
 def upsert_many(
@@ -34,6 +36,8 @@ def upsert_many(
 ) -> list[tuple[StoredResource | None, WriteOutcome]]:
     """Upsert every item by its id, in order; run inside the caller's transaction.
 
+    A body may come as a :class:`Serialized` (loads serialize and hash in their worker
+    processes): it is then written with its index rows, which must be given.
     ``index_rows``: optional, one :func:`gateway.search.extract.extract` result (or None) per
     item, same order, computed by the caller outside the transaction (loads do it in worker
     processes); where it is missing the rows are extracted here, only for the items written
@@ -45,6 +49,8 @@ def upsert_many(
     entries = [
         (rtype, body, extracted) for (rtype, body), extracted in zip(items, rows, strict=True)
     ]
+    if any(isinstance(body, Serialized) and rows is None for _t, body, rows in entries):
+        raise ValueError("a Serialized body needs its index rows")
     results: list[tuple[StoredResource | None, WriteOutcome]] = []
     for chunk in _unique_chunks(entries):
         results += _upsert_chunk(conn, chunk, mapping_version)
@@ -56,7 +62,7 @@ def _unique_chunks(entries: Sequence[_Entry]) -> Iterator[list[_Entry]]:
     chunk: list[_Entry] = []
     seen: set[tuple[str, str]] = set()
     for entry in entries:
-        key = (entry[0], str(entry[1]["id"]))
+        key = (entry[0], _id_of(entry[1]))
         if key in seen:
             yield chunk
             chunk, seen = [], set()
@@ -72,7 +78,11 @@ def _current(conn: Connection, chunk: Sequence[_Entry]) -> dict[tuple[str, str],
     ``res_type IN (..) AND res_id IN (..)`` uses the (res_type, res_id) unique index on both
     backends; the few cross pairs it also matches are dropped.
     """
-    return _stored(conn, {(rtype, str(body["id"])) for rtype, body, _rows in chunk})
+    return _stored(conn, {(rtype, _id_of(body)) for rtype, body, _rows in chunk})
+
+
+def _id_of(body: Body) -> str:
+    return body.id if isinstance(body, Serialized) else str(body["id"])
 
 
 def _stored(conn: Connection, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], Current]:
@@ -96,20 +106,22 @@ def _upsert_chunk(
     conn: Connection, chunk: Sequence[_Entry], mapping_version: str | None
 ) -> list[tuple[StoredResource | None, WriteOutcome]]:
     current = _current(conn, chunk)
-    given = {(rtype, str(body["id"])): (body, rows) for rtype, body, rows in chunk}
+    given = {(rtype, _id_of(body)): (body, rows) for rtype, body, rows in chunk}
     now = now_ms()
     new_rows: list[dict[str, Any]] = []
     changed: list[tuple[Current, dict[str, Any]]] = []
     plan: list[tuple[str, str, WriteOutcome, dict[str, Any] | None]] = []
     for rtype, body, _rows in chunk:
-        rid_s = str(body["id"])
+        rid_s = _id_of(body)
+        serialized = body if isinstance(body, Serialized) else Serialized.of(rtype, rid_s, body)
+        content_hash = serialized.content_hash
         known = current.get((rtype, rid_s))
-        version = 1 if known is None else known[1] + 1
-        at = now if known is None else later_than(known[2])
-        data, content_hash = stamp(rtype, rid_s, body, version, at)
         if known is not None and not known[3] and known[4] == content_hash:
             plan.append((rtype, rid_s, WriteOutcome.UNCHANGED, None))
             continue
+        version = 1 if known is None else known[1] + 1
+        at = now if known is None else later_than(known[2])
+        data = serialized.served(version, at)
         row = {
             "res_type": rtype,
             "res_id": rid_s,
@@ -174,7 +186,7 @@ def _write_history_and_index(
     new_rows: list[dict[str, Any]],
     changed_rows: list[dict[str, Any]],
     rids: dict[tuple[str, str], int],
-    given: dict[tuple[str, str], tuple[Mapping[str, Any], IndexRows | None]],
+    given: dict[tuple[str, str], tuple[Body, IndexRows | None]],
 ) -> None:
     history = [
         _history_row(row, rids, method)
@@ -193,7 +205,7 @@ def _key(row: dict[str, Any]) -> tuple[str, str]:
 
 
 def _index_of(
-    row: dict[str, Any], given: dict[tuple[str, str], tuple[Mapping[str, Any], IndexRows | None]]
+    row: dict[str, Any], given: dict[tuple[str, str], tuple[Body, IndexRows | None]]
 ) -> IndexRows:
     """The index rows the caller extracted, or those extracted here, for written rows only.
 
@@ -202,7 +214,10 @@ def _index_of(
     column of ``resource``).
     """
     body, extracted = given[_key(row)]
-    return extracted if extracted is not None else extract(row["res_type"], body)
+    if extracted is not None:
+        return extracted
+    assert not isinstance(body, Serialized)  # upsert_many refuses those without index rows
+    return extract(row["res_type"], body)
 
 
 def _history_row(

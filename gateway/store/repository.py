@@ -6,7 +6,6 @@ cursor, because the Python request path is the cost (shared PERFORMANCE.md).
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
@@ -18,7 +17,8 @@ from sqlalchemy.engine import Connection
 
 from gateway.store import indexing
 from gateway.store.raw import RawStatement
-from gateway.store.records import StoredResource, WriteOutcome, as_utc, fhir_instant
+from gateway.store.records import StoredResource, WriteOutcome, as_utc
+from gateway.store.serialized import Serialized, content_hash_of
 from gateway.store.tables import resource, resource_history
 
 # The columns of a stored resource, in the order stored_row() reads them.
@@ -51,8 +51,6 @@ _VREAD = RawStatement(
         resource_history.c.version_id == bindparam("v"),
     )
 )
-
-_VOLATILE_META = ("versionId", "lastUpdated")
 
 
 class VersionConflict(Exception):
@@ -313,26 +311,12 @@ class Repository:
         self.conn.execute(delete(resource).where(resource.c.rid == current.rid))
 
 
-def content_hash_of(body: Mapping[str, Any]) -> str:
-    """sha256 of the canonical JSON without the server-set meta fields."""
-    data = dict(body)
-    meta = {k: v for k, v in (data.get("meta") or {}).items() if k not in _VOLATILE_META}
-    if meta:
-        data["meta"] = meta
-    else:
-        data.pop("meta", None)
-    return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
-
-
 def stamp(
     resource_type: str, resource_id: str, body: Mapping[str, Any], version: int, now: datetime
 ) -> tuple[bytes, str]:
     """The served bytes (id and meta set by the server, resourceType first) and content hash."""
-    content_hash = content_hash_of({**body, "resourceType": resource_type, "id": resource_id})
-    meta = {**(body.get("meta") or {}), "versionId": str(version), "lastUpdated": fhir_instant(now)}
-    data = {"resourceType": resource_type, "id": resource_id, "meta": meta}
-    data.update((k, v) for k, v in body.items() if k not in ("resourceType", "id", "meta"))
-    return orjson.dumps(data), content_hash
+    serialized = Serialized.of(resource_type, resource_id, body)
+    return serialized.served(version, now), serialized.content_hash
 
 
 def now_ms() -> datetime:

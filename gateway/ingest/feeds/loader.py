@@ -10,14 +10,14 @@ resource writes nothing (``WriteOutcome.UNCHANGED``). The CPU stages live in
 from __future__ import annotations
 
 import fnmatch
+import multiprocessing
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -26,6 +26,7 @@ from gateway.ingest.feeds.kind import FeedKind
 from gateway.ingest.feeds.prepare import (
     Checks,
     Prepared,
+    Resource,
     chunks,
     map_row,
     prepare,
@@ -38,6 +39,7 @@ from gateway.ingest.feeds.report import STAGES, LoadReport, RowError
 from gateway.ingest.feeds.shapes import ShapeCheck
 from gateway.search.extract import IndexRows
 from gateway.store.bulk import upsert_many
+from gateway.store.serialized import Serialized
 
 __all__ = ["STAGES", "LoadReport", "RowError", "feed_files", "load_paths", "map_row", "read_rows"]
 
@@ -85,31 +87,61 @@ def load_paths(
 ) -> LoadReport:
     """Load every feed file under ``paths``; returns one report for all of them.
 
-    ``workers`` > 1 prepares batches in that many processes, forked for each file after its
-    first batch so that they inherit warm caches (imported models, schemas, shapes checked).
-    ``check_every``: check every mapped resource with the fhir.resources models, not only the
-    first of each shape (ADR 0004).
+    ``workers`` > 1 prepares batches in that many processes, forked once for the load after
+    its first batch so that they inherit warm caches (imported models, schemas, shapes
+    checked). ``check_every``: check every mapped resource with the fhir.resources models, not
+    only the first of each shape (ADR 0004).
+    """
+    return _load(engine, feed_files(paths), batch_rows, progress, Workers(workers, check_every))
+
+
+def load_file(
+    engine: Engine,
+    path: Path,
+    kind: FeedKind,
+    *,
+    batch_rows: int = BATCH_ROWS,
+    progress: Progress | None = None,
+    workers: int = 1,
+    check_every: bool = False,
+) -> LoadReport:
+    """Load one feed file of kind ``kind`` into the store, batch by batch."""
+    return _load(engine, [(path, kind)], batch_rows, progress, Workers(workers, check_every))
+
+
+def _load(
+    engine: Engine,
+    files: list[tuple[Path, FeedKind]],
+    batch_rows: int,
+    progress: Progress | None,
+    pool: Workers,
+) -> LoadReport:
+    """Write the prepared batches in order, one transaction each.
+
+    With worker processes the CPU-bound stages of the next batches run there while this
+    process writes the current one.
     """
     report = LoadReport()
-    written: set[tuple[str, str]] = set()
-    pool = Workers(workers, check_every)
+    written: set[tuple[str, str]] = set()  # a resource many rows make: written once per load
     with batch_collector():
-        for path, kind in feed_files(paths):
-            load_file(
-                engine,
-                path,
-                kind,
-                report,
-                written=written,
-                batch_rows=batch_rows,
-                progress=progress,
-                pool=pool,
-            )
+        for kind, part in _prepared(files, batch_rows, pool):
+            report.merge(part.report)
+            fresh = [(r, rows) for r, rows in part.resources if _key(r) not in written]
+            written.update(_key(r) for r, _rows in fresh)
+            _write(engine, kind, fresh, report)
+            if progress:
+                progress(part.report.rows)
     return report
 
 
+def _key(resource: Resource) -> tuple[str, str]:
+    if isinstance(resource, Serialized):
+        return resource.resource_type, resource.id
+    return str(resource["resourceType"]), str(resource["id"])
+
+
 class Workers:
-    """The prepare stage of one load: here, or in worker processes forked for each file."""
+    """The prepare stage of one load: here, or in worker processes."""
 
     def __init__(self, count: int, check_every: bool = False) -> None:
         self.count = count
@@ -117,16 +149,19 @@ class Workers:
 
     @contextmanager
     def started(self) -> Iterator[Executor | None]:
-        """A process pool for the rest of one file, or None with 1 worker.
+        """A process pool for the rest of the load, or None with 1 worker.
 
-        Forked after the file's first batch was prepared here, the workers inherit the warm
+        Forked after the load's first batch was prepared here, the workers inherit the warm
         caches (imported models, schemas, ids) and every shape checked so far.
         """
         if self.count <= 1:
             yield None
             return
         executor = ProcessPoolExecutor(
-            self.count, initializer=start_worker, initargs=(self.checks.shapes,)
+            self.count,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=start_worker,
+            initargs=(self.checks.shapes,),
         )
         try:
             yield executor
@@ -134,73 +169,47 @@ class Workers:
             executor.shutdown(cancel_futures=True)
 
 
-def load_file(
-    engine: Engine,
-    path: Path,
-    kind: FeedKind,
-    report: LoadReport,
-    *,
-    written: set[tuple[str, str]] | None = None,
-    batch_rows: int = BATCH_ROWS,
-    progress: Progress | None = None,
-    pool: Workers | None = None,
-    check_every: bool = False,
-) -> LoadReport:
-    """Load one feed file into the store, batch by batch, adding to ``report``.
+def _prepared(
+    files: list[tuple[Path, FeedKind]], batch_rows: int, pool: Workers
+) -> Iterator[tuple[FeedKind, Prepared]]:
+    """Batches ready to write, in order, computed here or (bounded) in worker processes.
 
-    With worker processes the CPU-bound stages of the next batches run there while this
-    process writes the current one.
+    The first batch of the load is prepared here: a load of one batch never waits for
+    processes to start, and the workers, forked after it, inherit its warm caches.
     """
-    pool = pool or Workers(1, check_every)
-    written = set() if written is None else written  # a resource many rows make: written once
-    for part in _prepared(path, kind, batch_rows, pool):
-        report.merge(part.report)
-        fresh = [
-            (r, rows) for r, rows in part.resources if (r["resourceType"], r["id"]) not in written
-        ]
-        written.update((r["resourceType"], r["id"]) for r, _rows in fresh)
-        _write(engine, kind, fresh, report)
-        if progress:
-            progress(part.report.rows)
-    return report
-
-
-def _prepared(path: Path, kind: FeedKind, batch_rows: int, pool: Workers) -> Iterator[Prepared]:
-    """Batches ready to write, computed here or (bounded, in order) in worker processes.
-
-    The first batch of a file is prepared here: a file of one batch never waits for processes
-    to start, and the workers, forked after it, inherit its warm caches.
-    """
-    batches = chunks(path, kind, batch_rows)
+    batches = ((path, kind, b) for path, kind in files for b in chunks(path, kind, batch_rows))
     first = next(batches, None)
     if first is None:
         return
-    yield prepare(kind, path, *first, pool.checks)
+    path, kind, batch = first
+    yield kind, prepare(kind, path, batch, pool.checks)
     with pool.started() as executor:
         if executor is None:
-            for rows, seconds in batches:
-                yield prepare(kind, path, rows, seconds, pool.checks)
+            for path, kind, batch in batches:
+                yield kind, prepare(kind, path, batch, pool.checks)
             return
-        pending: deque[Future[Prepared]] = deque()
-        for rows, seconds in batches:
-            pending.append(executor.submit(prepare_in_worker, kind.name, path, rows, seconds))
+        pending: deque[tuple[FeedKind, Future[Prepared]]] = deque()
+        for path, kind, batch in batches:
+            pending.append((kind, executor.submit(prepare_in_worker, kind.name, path, batch)))
             if len(pending) > PREFETCH:
-                yield pending.popleft().result()
+                done_kind, future = pending.popleft()
+                yield done_kind, future.result()
         while pending:
-            yield pending.popleft().result()
+            done_kind, future = pending.popleft()
+            yield done_kind, future.result()
 
 
 def _write(
     engine: Engine,
     kind: FeedKind,
-    batch: list[tuple[Mapping[str, Any], IndexRows | None]],
+    batch: list[tuple[Resource, IndexRows | None]],
     report: LoadReport,
 ) -> None:
     """Upsert one batch in one transaction, with the index rows extracted beforehand."""
     if not batch:
         return
     started = time.perf_counter()
-    items = [(str(r["resourceType"]), r) for r, _rows in batch]
+    items = [(_key(r)[0], r) for r, _rows in batch]
     with engine.begin() as conn:
         written = upsert_many(
             conn,

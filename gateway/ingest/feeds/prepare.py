@@ -1,10 +1,11 @@
-"""The CPU stages of a feed load: parse, validate, map, check and extract index rows.
+"""The CPU stages of a feed load: parse, validate, map, check, extract index rows, serialize.
 
 They are pure (no database), so they run in worker processes when the load has them, while
-the main process writes the batch before. Each batch comes back as resources with their search
-index rows, ready for :func:`gateway.store.bulk.upsert_many`, and a partial report. Stage
-times here are CPU seconds of the preparing process (``time.process_time``): on a shared
-machine wall time measures the neighbours as much as the stage.
+the main process writes the batches before. There each batch comes back as serialized
+resources with their search index rows, ready for :func:`gateway.store.bulk.upsert_many`, and
+a partial report. Stage times here are CPU seconds of the preparing process
+(``time.process_time``): on a shared machine wall time measures the neighbours as much as the
+stage.
 """
 
 from __future__ import annotations
@@ -26,9 +27,7 @@ from gateway.ingest.feeds.registry import kind_named
 from gateway.ingest.feeds.report import LoadReport, RowError
 from gateway.ingest.feeds.shapes import ShapeCheck
 from gateway.search.extract import IndexRows, extract
-
-# Young-generation threshold during loads: batches hold tens of thousands of live objects, and
-# with the default (700) the collector ran so often it took about 40 % of a load's CPU.
+from gateway.store.serialized import Serialized
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +39,32 @@ class Row:
 
 
 @dataclass(frozen=True, slots=True)
-class Prepared:
-    """A batch ready to write: resources with their index rows, and its partial report."""
+class Batch:
+    """Rows of one file as read, parsed where they are prepared (in a worker, with workers).
 
-    resources: list[tuple[Mapping[str, Any], IndexRows | None]]
+    JSON Lines rows are the line's bytes; CSV rows are the values of one record, which
+    ``header`` names. Sending these rather than parsed dicts keeps the writing process's share
+    of the work (pickling) small.
+    """
+
+    header: tuple[str, ...] | None
+    lines: list[tuple[int, Any]]  # (line number, bytes of a JSON line | list of CSV values)
+    seconds: float  # CPU seconds spent reading them
+
+
+Resource = Mapping[str, Any] | Serialized
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A batch ready to write: resources with their index rows, and its partial report.
+
+    Prepared in a worker, a resource is :class:`Serialized` (its bytes and hash made there)
+    and comes with its index rows; prepared in the writing process it is the mapped dict, and
+    the writer extracts and serializes what it writes only (an unchanged reload costs neither).
+    """
+
+    resources: list[tuple[Resource, IndexRows | None]]
     report: LoadReport
 
 
@@ -57,33 +78,62 @@ class Checks:
 
 def read_rows(path: Path, kind: FeedKind) -> Iterator[Row]:
     """The rows of a CSV (header line 1) or JSON Lines file, with their line numbers."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        if kind.file_format == "csv":
-            reader = csv.DictReader(handle)
-            for record in reader:
-                yield Row(reader.line_num, record)
-            return
-        for number, text in enumerate(handle, start=1):
-            if not text.strip():
-                continue
-            try:
-                yield Row(number, orjson.loads(text))
-            except orjson.JSONDecodeError:
-                yield Row(number, "not a valid JSON object")
+    for batch in chunks(path, kind, 1000):
+        for line, raw in batch.lines:
+            yield parse(batch.header, line, raw)
 
 
-def chunks(path: Path, kind: FeedKind, batch_rows: int) -> Iterator[tuple[list[Row], float]]:
-    """Rows in batches, each with the time spent parsing them."""
-    rows: list[Row] = []
+def chunks(path: Path, kind: FeedKind, batch_rows: int) -> Iterator[Batch]:
+    """The file's rows as read, in batches of ``batch_rows``; blank lines are skipped."""
     started = time.process_time()
-    for row in read_rows(path, kind):
-        rows.append(row)
-        if len(rows) == batch_rows:
-            yield rows, time.process_time() - started
-            rows = []
+    header, lines = _raw_lines(path, kind)
+    batch: list[tuple[int, Any]] = []
+    for item in lines:
+        batch.append(item)
+        if len(batch) == batch_rows:
+            yield Batch(header, batch, time.process_time() - started)
+            batch = []
             started = time.process_time()
-    if rows:
-        yield rows, time.process_time() - started
+    if batch:
+        yield Batch(header, batch, time.process_time() - started)
+
+
+def _raw_lines(path: Path, kind: FeedKind) -> tuple[tuple[str, ...] | None, Iterator[Any]]:
+    if kind.file_format == "jsonl":
+        return None, _json_lines(path)
+    handle = path.open(encoding="utf-8", newline="")
+    reader = csv.reader(handle)
+    header = tuple(next(reader, ()))
+    return header, _csv_records(handle, reader)
+
+
+def _json_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    with path.open("rb") as handle:
+        for number, text in enumerate(handle, start=1):
+            if text.strip():
+                yield number, text
+
+
+def _csv_records(handle: Any, reader: Any) -> Iterator[tuple[int, list[str]]]:
+    with handle:
+        for values in reader:
+            if values:  # csv.DictReader skips empty records too
+                yield reader.line_num, values
+
+
+def parse(header: tuple[str, ...] | None, line: int, raw: Any) -> Row:
+    """One row as read -> its dict (as ``csv.DictReader`` makes them), or why it is not one."""
+    if header is None:
+        try:
+            return Row(line, orjson.loads(raw))
+        except orjson.JSONDecodeError:
+            return Row(line, "not a valid JSON object")
+    record: dict[str | None, Any] = dict(zip(header, raw, strict=False))
+    if len(raw) > len(header):
+        record[None] = raw[len(header) :]
+    else:
+        record.update(dict.fromkeys(header[len(raw) :]))
+    return Row(line, record)
 
 
 _WORKER: dict[str, Checks] = {}
@@ -95,38 +145,40 @@ def start_worker(shapes: ShapeCheck) -> None:
     tune_for_batches()
 
 
-def prepare_in_worker(name: str, path: Path, rows: list[Row], seconds: float) -> Prepared:
-    """Worker entry point: the kind travels by name (FeedKind holds functions)."""
+def prepare_in_worker(name: str, path: Path, batch: Batch) -> Prepared:
+    """Worker entry point: the kind travels by name (FeedKind holds functions).
+
+    Here the resources are extracted and serialized too, so the writing process only splices
+    their version in and runs the SQL.
+    """
     checks = _WORKER.get("checks") or Checks(ShapeCheck(), set())
     checks.seen = set()  # per batch here: the main process drops repeats across batches
-    return prepare(kind_named(name), path, rows, seconds, checks, index=True)
-
-
-def prepare(
-    kind: FeedKind,
-    path: Path,
-    rows: list[Row],
-    seconds: float,
-    checks: Checks,
-    *,
-    index: bool = False,
-) -> Prepared:
-    """Validate, map and check one batch of rows; with ``index``, extract its index rows too.
-
-    Workers extract (the writer is then spared it); in a single process the writer extracts,
-    for the resources it writes only, so an unchanged reload extracts nothing.
-    """
-    report = LoadReport(rows=len(rows))
-    report.seconds["parse"] = seconds
-    resources = [r for row in rows for r in _map_row(path, kind, row, report, checks)]
-    if not index:
-        return Prepared([(r, None) for r in resources], report)
+    resources, report = _mapped(kind_named(name), path, batch, checks)
     started = time.process_time()
-    indexed: list[tuple[Mapping[str, Any], IndexRows | None]] = [
-        (r, extract(str(r["resourceType"]), r)) for r in resources
+    indexed = [(r, extract(str(r["resourceType"]), r)) for r in resources]
+    index_done = time.process_time()
+    serialized: list[tuple[Resource, IndexRows | None]] = [
+        (Serialized.of(str(r["resourceType"]), str(r["id"]), r), rows) for r, rows in indexed
     ]
-    report.seconds["index"] += time.process_time() - started
-    return Prepared(indexed, report)
+    report.seconds["index"] += index_done - started
+    report.seconds["serialize"] += time.process_time() - index_done
+    return Prepared(serialized, report)
+
+
+def prepare(kind: FeedKind, path: Path, batch: Batch, checks: Checks) -> Prepared:
+    """Parse, validate, map and check one batch of rows: the mapped resources, unindexed."""
+    resources, report = _mapped(kind, path, batch, checks)
+    return Prepared([(r, None) for r in resources], report)
+
+
+def _mapped(
+    kind: FeedKind, path: Path, batch: Batch, checks: Checks
+) -> tuple[list[Mapping[str, Any]], LoadReport]:
+    report = LoadReport(rows=len(batch.lines))
+    started = time.process_time()
+    rows = [parse(batch.header, line, raw) for line, raw in batch.lines]
+    report.seconds["parse"] = batch.seconds + time.process_time() - started
+    return [r for row in rows for r in _map_row(path, kind, row, report, checks)], report
 
 
 def map_row(kind: FeedKind, row: Mapping[str, Any]) -> list[Mapping[str, Any]]:

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 from gateway.store.records import WriteOutcome
 
-# parse, validate (marshmallow), map, fhir (structure check), index (extraction): CPU seconds
-# of the preparing processes; write (SQL, one transaction per batch): wall seconds here.
-STAGES = ("parse", "validate", "map", "fhir", "index", "write")
+# parse, validate (marshmallow), map, fhir (structure check), index (extraction), serialize
+# (body bytes and hash, in worker processes): CPU seconds of the preparing processes; write
+# (SQL, one transaction per batch): wall seconds of the writing process.
+STAGES = ("parse", "validate", "map", "fhir", "index", "serialize", "write")
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from gateway.fhir import StructureIssue
 from gateway.ingest.demo.members import write_member_feeds
 from gateway.ingest.feeds import shapes
 from gateway.ingest.feeds.kind import FeedKind, MappedResources
-from gateway.ingest.feeds.loader import LoadReport, default_workers, load_file, load_paths
+from gateway.ingest.feeds.loader import default_workers, load_file, load_paths
 from gateway.ingest.feeds.registry import kind_named
 from gateway.ingest.feeds.shapes import ShapeCheck, shape_of
 from gateway.store.tables import resource
@@ -135,7 +135,7 @@ def _patients(engine: Engine) -> int:
 
 def test_mapping_with_a_new_bad_shape_rejects_the_row(engine: Engine, members_csv: Path) -> None:
     kind = _broken(kind_named("members"), line=4, change={"birthDate": 19900101})
-    report = load_file(engine, members_csv, kind, LoadReport())
+    report = load_file(engine, members_csv, kind)
     assert report.rejected == 1
     [error] = [(e.file, e.line, e.field) for e in report.errors]
     assert error == ("members.csv", 4, "Patient.birthDate")
@@ -146,10 +146,10 @@ def test_check_every_catches_a_bad_value_of_a_known_shape(
     engine: Engine, members_csv: Path
 ) -> None:
     kind = _broken(kind_named("members"), line=5, change={"gender": "two  spaces"})
-    per_shape = load_file(engine, members_csv, kind, LoadReport())
+    per_shape = load_file(engine, members_csv, kind)
     assert per_shape.rejected == 0  # the value is marshmallow's to refuse (ADR 0004)
     kind = _broken(kind_named("members"), line=5, change={"gender": "two  spaces"})
-    every = load_file(engine, members_csv, kind, LoadReport(), check_every=True)
+    every = load_file(engine, members_csv, kind, check_every=True)
     assert every.rejected == 1
     assert [(e.line, e.field) for e in every.errors] == [(5, "Patient.gender")]
 

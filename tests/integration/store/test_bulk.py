@@ -17,6 +17,7 @@ from gateway.store.index_tables import ALL_TABLES
 from gateway.store.indexing import COPY_MIN_ROWS
 from gateway.store.records import WriteOutcome
 from gateway.store.repository import Repository
+from gateway.store.serialized import Serialized
 from gateway.store.tables import resource, resource_history
 
 pytestmark = pytest.mark.integration
@@ -164,3 +165,36 @@ def test_unchanged_items_are_not_extracted_again(
     with engine.begin() as conn:
         upsert_many(conn, [*items[:2], ("Patient", _patient("p2", "Changed"))])
     assert extracted == ["p2"]
+
+
+def test_serialized_bodies_are_stored_like_dicts(engine: Engine) -> None:
+    items = [("Patient", _patient(f"p{i}", f"F{i}")) for i in range(3)]
+    with engine.begin() as conn:
+        upsert_many(conn, items)
+        stored = [Repository(conn).read("Patient", f"p{i}") for i in range(3)]
+    changed = [*items[:2], ("Patient", _patient("p2", "Changed"))]
+    serialized = [(t, Serialized.of(t, str(b["id"]), b)) for t, b in changed]
+    with engine.begin() as conn:
+        results = upsert_many(conn, serialized, index_rows=[extract(t, b) for t, b in changed])
+        again = [Repository(conn).read("Patient", f"p{i}") for i in range(3)]
+    assert [o for _, o in results] == [
+        WriteOutcome.UNCHANGED,
+        WriteOutcome.UNCHANGED,
+        WriteOutcome.UPDATED,
+    ]
+    assert [s.body for s in again[:2] if s] == [s.body for s in stored[:2] if s]
+    assert again[2] is not None
+    assert again[2].body == Serialized.of("Patient", "p2", changed[2][1]).served(
+        2, again[2].last_updated
+    )
+    with engine.connect() as conn:
+        ctx = AccessContext.internal()
+        assert matching_ids(conn, "Patient", [("family", "Changed")], ctx) == ["p2"]
+
+
+def test_serialized_bodies_need_their_index_rows(engine: Engine) -> None:
+    body = _patient("a", "Ames")
+    with engine.begin() as conn, pytest.raises(ValueError, match="index rows"):
+        upsert_many(conn, [("Patient", Serialized.of("Patient", "a", body))])
+    with engine.connect() as conn:
+        assert Repository(conn).read("Patient", "a") is None
