@@ -11,49 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from functools import cache
 from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
 from gateway.search.extract import IndexRows, extract
+from gateway.store import positional
 from gateway.store.index_tables import ALL_TABLES, VALUE_TABLES, search_compartment
 
 # From this many index rows on, PostgreSQL gets COPY (one round trip per table); below it, one
 # pipelined executemany for all tables (one round trip) is faster: a REST write has about 20.
 COPY_MIN_ROWS = 200
-
-
-@cache
-def _insert_sql(table: Table, paramstyle: str) -> str:
-    """``INSERT`` of every column, in table order, with positional parameters.
-
-    Index rows come as tuples in column order (``rid``, ``res_type``, then the extracted row),
-    so no per-row dict is built: sqlite3 takes ``?``, psycopg ``%s``. Table and column names
-    come from our own metadata, never from input.
-    """
-    columns = ", ".join(c.name for c in table.columns)
-    markers = ", ".join(_marker(paramstyle) for _ in table.columns)
-    return f"INSERT INTO {table.name} ({columns}) VALUES ({markers})"  # noqa: S608
-
-
-@cache
-def _delete_sql(table: Table, paramstyle: str) -> str:
-    return f"DELETE FROM {table.name} WHERE rid = {_marker(paramstyle)}"  # noqa: S608
-
-
-def _marker(paramstyle: str) -> str:
-    return "?" if paramstyle == "qmark" else "%s"
-
-
-def _executemany(conn: Connection, sql: str, params: Sequence[Any]) -> None:
-    # sqlite3 and psycopg 3 cursors both take executemany; psycopg pipelines the batch.
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.executemany(sql, params)
-    finally:
-        cursor.close()
 
 
 def write_index(
@@ -95,7 +64,9 @@ def write_rows_many(
             delete_index_many(conn, rids)
         if not copy:
             for table, rows in tables:
-                _executemany(conn, _insert_sql(table, conn.dialect.paramstyle), rows)
+                positional.executemany(
+                    conn, positional.insert_sql(table, conn.dialect.paramstyle), rows
+                )
     if copy:
         for table, rows in tables:
             _copy(conn, table, rows)
@@ -154,4 +125,4 @@ def delete_index_many(conn: Connection, rids: Sequence[int]) -> None:
     """Remove every index row of the resources ``rids``."""
     params = [(rid,) for rid in rids]
     for table in ALL_TABLES:
-        _executemany(conn, _delete_sql(table, conn.dialect.paramstyle), params)
+        positional.executemany(conn, positional.delete_sql(table, conn.dialect.paramstyle), params)

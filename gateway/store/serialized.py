@@ -1,4 +1,4 @@
-"""A resource body serialized ahead of its write (ADR 0008).
+"""A resource body serialized ahead of its write (ADR 0010).
 
 The store serves a resource as the exact bytes it stored (ADR 0003): ``resourceType``, ``id``
 and ``meta`` first (the server sets ``meta.versionId`` and ``meta.lastUpdated``), then the

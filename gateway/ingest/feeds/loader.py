@@ -19,7 +19,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from gateway.collector import batch_collector
 from gateway.ingest.feeds.kind import FeedKind
@@ -123,12 +123,12 @@ def _load(
     """
     report = LoadReport()
     written: set[tuple[str, str]] = set()  # a resource many rows make: written once per load
-    with batch_collector():
+    with batch_collector(), engine.connect() as conn:
         for kind, part in _prepared(files, batch_rows, pool):
             report.merge(part.report)
             fresh = [(r, rows) for r, rows in part.resources if _key(r) not in written]
             written.update(_key(r) for r, _rows in fresh)
-            _write(engine, kind, fresh, report)
+            _write(conn, kind, fresh, report)
             if progress:
                 progress(part.report.rows)
     return report
@@ -200,7 +200,7 @@ def _prepared(
 
 
 def _write(
-    engine: Engine,
+    conn: Connection,
     kind: FeedKind,
     batch: list[tuple[Resource, IndexRows | None]],
     report: LoadReport,
@@ -210,7 +210,7 @@ def _write(
         return
     started = time.perf_counter()
     items = [(_key(r)[0], r) for r, _rows in batch]
-    with engine.begin() as conn:
+    with conn.begin():
         written = upsert_many(
             conn,
             items,

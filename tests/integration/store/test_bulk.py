@@ -198,3 +198,22 @@ def test_serialized_bodies_need_their_index_rows(engine: Engine) -> None:
         upsert_many(conn, [("Patient", Serialized.of("Patient", "a", body))])
     with engine.connect() as conn:
         assert Repository(conn).read("Patient", "a") is None
+
+
+def test_bulk_rows_are_stored_in_the_same_format_as_single_writes(engine: Engine) -> None:
+    # dates are compared as stored (text on SQLite): a different format would break _lastUpdated
+    with engine.begin() as conn:
+        upsert_many(conn, [("Patient", _patient("bulk", "Ames"))])
+        Repository(conn).upsert("Patient", _patient("single", "Bell"))
+    with engine.connect() as conn:
+        raw = {
+            row[0]: row[1:]
+            for row in conn.exec_driver_sql(
+                "SELECT r.res_id, r.last_updated, r.deleted, h.last_updated, h.method "
+                "FROM resource r JOIN resource_history h ON h.rid = r.rid ORDER BY r.rid"
+            )
+        }
+    bulk_row, single_row = raw["bulk"], raw["single"]
+    assert [type(v) for v in bulk_row] == [type(v) for v in single_row]
+    assert [len(str(v)) for v in bulk_row] == [len(str(v)) for v in single_row]
+    assert bulk_row[0] == bulk_row[2]
