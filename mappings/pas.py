@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from mappings import pas_decision, pas_request, pas_service
 from mappings.authorization_records import AuthorizationRecord
-from mappings.authorizations import HCPCS_SYSTEM, STATUS, decision_extensions, review_action
+from mappings.authorizations import STATUS, decision_extensions, review_action
 from mappings.fhir_values import (
     AUTHORIZATION_SYSTEM,
     CPT,
@@ -110,7 +110,7 @@ def _requested_item(auth: AuthorizationRecord, information: list[int]) -> JSON:
 
 
 def _product(auth: AuthorizationRecord) -> JSON:
-    return concept(CPT if auth.code_system == "cpt" else HCPCS_SYSTEM, auth.code)
+    return concept(CPT if auth.code_system == "cpt" else pas_service.HCPCS_PAS, auth.code)
 
 
 def _order(auth: AuthorizationRecord) -> JSON | None:

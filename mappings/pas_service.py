@@ -15,8 +15,9 @@ X12_1525 = "https://codesystem.x12.org/005010/1525"  # request category
 X12_1345 = "https://codesystem.x12.org/005010/1345"  # nursing home residential status
 X12_1337 = "https://codesystem.x12.org/005010/1337"  # level of care
 NUBC_REVENUE = "https://www.nubc.org/revenue-code"  # PAS AHANUBCRevenueCodes
-# PAS X12278RequestedServiceModifierType: CPT modifiers are two digits, HCPCS level II letters
-MODIFIER_HCPCS = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
+# HCPCS as the PAS value sets (X12278RequestedServiceType, ...ModifierType) name it: http, where
+# PDex names it https (PDexPAInstitutionalProcedureCodesVS)
+HCPCS_PAS = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
 PLACE_OF_SERVICE = (
     "https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set"
 )
@@ -87,4 +88,5 @@ def service_request(auth: AuthorizationRecord, product: JSON) -> JSON | None:
 
 
 def _modifier(code: str) -> JSON:
-    return concept(CPT if code.isdigit() else MODIFIER_HCPCS, code)
+    """CPT modifiers are two digits; HCPCS level II modifiers have letters."""
+    return concept(CPT if code.isdigit() else HCPCS_PAS, code)

@@ -52,6 +52,13 @@ def test_validator_catches_a_broken_eob(fhir_validate: Validator) -> None:
     assert validation_errors(report)
 
 
+def test_validator_catches_a_broken_contained_resource(fhir_validate: Validator) -> None:
+    claim = _stamped(sample_json("pasclaim-inpatient"))
+    claim["contained"] = [{**claim["contained"][0], "status": "finished"}]  # PAS fixes planned
+    assert not validation_errors(fhir_validate(claim))  # contained: base R4 only
+    assert validation_errors(fhir_validate(*_with_contained(claim)))
+
+
 @pytest.fixture(scope="module")
 def demo_resources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, Any]]]:
     """The mapped resources of a 60-member demo plan, by claimed profile."""
