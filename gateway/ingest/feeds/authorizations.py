@@ -210,7 +210,8 @@ def _request_rules(data: dict[str, Any]) -> None:
         raise ValidationError("must not be after request_date", "diagnosis_recorded_date")
     accident = data.get("accident")
     if accident and accident.accident_date and accident.accident_date > data["request_date"]:
-        raise ValidationError("accident_date must not be after request_date", "accident")
+        late = {"accident_date": ["must not be after request_date"]}
+        raise ValidationError({"accident": late})
 
 
 def _decision_rules(data: dict[str, Any]) -> None:

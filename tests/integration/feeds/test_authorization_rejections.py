@@ -147,7 +147,7 @@ def test_accident_after_the_request_is_rejected(rows: dict[str, dict[str, Any]])
     row = rows["approved"]
     accident = {"accident_type": "AA", "accident_date": _day_after(row["request_date"])}
     assert _error(row, accident=accident) == {
-        "accident": ["accident_date must not be after request_date"]
+        "accident": {"accident_date": ["must not be after request_date"]}
     }
 
 
