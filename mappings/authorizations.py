@@ -27,7 +27,7 @@ from mappings.members import coverage_id, patient_id
 from mappings.models import FHIRAbstractModel, build
 from mappings.payer import payer_id
 
-MAPPING_VERSION = "authorizations-1"
+MAPPING_VERSION = "authorizations-2"  # 2: PAS request and decision details
 PRIOR_AUTH_PROFILE = f"{PDEX}/pdex-priorauthorization|2.0.0"
 PDEX_CS = "http://hl7.org/fhir/us/davinci-pdex/CodeSystem"
 HCPCS_SYSTEM = "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"

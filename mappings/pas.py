@@ -6,8 +6,9 @@ https://hl7.org/fhir/us/davinci-pas/STU2/StructureDefinition-profile-claimrespon
 
 from __future__ import annotations
 
+from mappings import pas_decision, pas_request, pas_service
 from mappings.authorization_records import AuthorizationRecord
-from mappings.authorizations import HCPCS_SYSTEM, STATUS, decision_extensions, review_action
+from mappings.authorizations import STATUS, decision_extensions, review_action
 from mappings.fhir_values import (
     AUTHORIZATION_SYSTEM,
     CPT,
@@ -44,45 +45,47 @@ def pas_claim_response_id(auth_number: str) -> str:
 def pas_claim_json(auth: AuthorizationRecord) -> JSON:
     """The authorization request as a PAS Claim (FHIR JSON)."""
     requestor = _organization(auth.requesting_organization_npi)
-    scope = {"url": f"{PAS}/extension-careTeamClaimScope", "valueBoolean": True}
-    return {
-        "id": pas_claim_id(auth.auth_number),
-        "meta": meta(f"{PAS}/profile-claim"),
-        "extension": [
-            {
-                "url": f"{PAS}/extension-levelOfServiceCode",
-                "valueCodeableConcept": concept(X12_1338, auth.level_of_service),
-            }
-        ],
-        "identifier": [{"system": AUTHORIZATION_SYSTEM, "value": auth.auth_number}],
-        "status": "active",  # PAS fixes active; a cancellation is certificationType 3
-        "type": concept(f"{THO}/claim-type", auth.claim_type),
-        "use": "preauthorization",
-        "patient": ref("Patient", patient_id(auth.member_id)),
-        "created": auth.request_date,
-        "insurer": ref("Organization", payer_id(auth.payer_key), auth.payer_name),
-        "provider": requestor,
-        "priority": concept(
-            f"{THO}/processpriority", "stat" if auth.level_of_service == "U" else "normal"
-        ),
-        "careTeam": [{"extension": [scope], "sequence": 1, "provider": requestor}],
-        "diagnosis": [
-            {"sequence": 1, "diagnosisCodeableConcept": concept(ICD10_CM, auth.diagnosis)}
-        ],
-        "insurance": [
-            {
-                "sequence": 1,
-                "focal": True,
-                "coverage": ref("Coverage", coverage_id(auth.coverage_key)),
-            }
-        ],
-        "item": [_requested_item(auth)],
+    level = {
+        "url": f"{PAS}/extension-levelOfServiceCode",
+        "valueCodeableConcept": concept(X12_1338, auth.level_of_service),
     }
+    information = pas_request.supporting_info(auth)
+    diagnosis = {"sequence": 1, "diagnosisCodeableConcept": concept(ICD10_CM, auth.diagnosis)}
+    return compact(
+        {
+            "id": pas_claim_id(auth.auth_number),
+            "meta": meta(f"{PAS}/profile-claim"),
+            "contained": _contained(pas_request.encounter(auth), _order(auth)),
+            "extension": [level, *pas_request.encounter_extension(auth)],
+            "identifier": [{"system": AUTHORIZATION_SYSTEM, "value": auth.auth_number}],
+            "status": "active",  # PAS fixes active; a cancellation is certificationType 3
+            "type": concept(f"{THO}/claim-type", auth.claim_type),
+            "use": "preauthorization",
+            "patient": ref("Patient", patient_id(auth.member_id)),
+            "created": auth.request_date,
+            "insurer": ref("Organization", payer_id(auth.payer_key), auth.payer_name),
+            "provider": requestor,
+            "priority": concept(
+                f"{THO}/processpriority", "stat" if auth.level_of_service == "U" else "normal"
+            ),
+            "careTeam": [pas_request.care_team_member(auth, requestor)],
+            "supportingInfo": information,
+            "diagnosis": [{**diagnosis, **pas_request.diagnosis_details(auth)}],
+            "accident": pas_request.accident(auth),
+            "insurance": [
+                {
+                    "sequence": 1,
+                    "focal": True,
+                    "coverage": ref("Coverage", coverage_id(auth.coverage_key)),
+                }
+            ],
+            "item": [_requested_item(auth, [entry["sequence"] for entry in information])],
+        }
+    )
 
 
-def _requested_item(auth: AuthorizationRecord) -> JSON:
-    """The requested service, with its trace and certification type."""
-    system = CPT if auth.code_system == "cpt" else HCPCS_SYSTEM
+def _requested_item(auth: AuthorizationRecord, information: list[int]) -> JSON:
+    """The requested service, with its trace, certification type and X12 details."""
     certification = concept(X12_1322, "3" if auth.status == "cancelled" else "I")
     return {
         "extension": [
@@ -93,15 +96,30 @@ def _requested_item(auth: AuthorizationRecord) -> JSON:
             },
             *_previous(auth),
             {"url": f"{PAS}/extension-certificationType", "valueCodeableConcept": certification},
+            *pas_service.item_extensions(auth),
         ],
         "sequence": 1,
         "careTeamSequence": [1],
         "diagnosisSequence": [1],
         "category": concept(X12_1365, auth.service_type),
-        "productOrService": concept(system, auth.code),
+        "productOrService": _product(auth),
         "servicedPeriod": period(auth.start_date, auth.end_date),
         "quantity": {"value": auth.requested_quantity},
+        **pas_service.item_details(auth, information),
     }
+
+
+def _product(auth: AuthorizationRecord) -> JSON:
+    return concept(CPT if auth.code_system == "cpt" else pas_service.HCPCS_PAS, auth.code)
+
+
+def _order(auth: AuthorizationRecord) -> JSON | None:
+    return pas_service.service_request(auth, _product(auth))
+
+
+def _contained(*resources: JSON | None) -> list[JSON]:
+    """Resources only this Claim or ClaimResponse refers to (``#id`` references)."""
+    return [resource for resource in resources if resource is not None]
 
 
 def _trace_number(auth: AuthorizationRecord) -> JSON:
@@ -121,6 +139,7 @@ def pas_claim_response_json(auth: AuthorizationRecord) -> JSON:
         {
             "id": pas_claim_response_id(auth.auth_number),
             "meta": meta(f"{PAS}/profile-claimresponse"),
+            "contained": _contained(pas_decision.communication_request(auth)),
             "identifier": [{"system": AUTHORIZATION_SYSTEM, "value": auth.auth_number}],
             "status": "active",  # fixed by PAS; the decision is in reviewAction
             "type": concept(f"{THO}/claim-type", auth.claim_type),
@@ -130,18 +149,15 @@ def pas_claim_response_json(auth: AuthorizationRecord) -> JSON:
             "insurer": ref("Organization", payer_id(auth.payer_key), auth.payer_name),
             "requestor": _organization(auth.requesting_organization_npi),
             "request": ref("Claim", pas_claim_id(auth.auth_number)),
-            "outcome": outcome,
+            "outcome": "error" if auth.errors else outcome,
             "preAuthRef": auth.auth_number if auth.status in ("approved", "partial") else None,
             "preAuthPeriod": period(auth.start_date, auth.end_date)
             if auth.status in ("approved", "partial")
             else None,
-            "item": [
-                {
-                    "extension": _decision_extensions(auth),
-                    "itemSequence": 1,
-                    "adjudication": [_review(auth, action)],
-                }
-            ],
+            "item": [_decided_item(auth, action)],
+            "processNote": pas_decision.process_notes(auth),
+            "communicationRequest": pas_decision.communication_references(auth),
+            "error": pas_decision.errors(auth),
         }
     )
 
@@ -157,6 +173,16 @@ def _organization(npi: str) -> JSON:
 
 def _practitioner(npi: str) -> JSON:
     return ref("Practitioner", resource_id("practitioner", npi))
+
+
+def _decided_item(auth: AuthorizationRecord, action: str) -> JSON:
+    details = pas_decision.item_details(auth)
+    return {
+        "extension": [*_decision_extensions(auth), *details.pop("extension", [])],
+        "itemSequence": 1,
+        **details,
+        "adjudication": [_review(auth, action)],
+    }
 
 
 def _decision_extensions(auth: AuthorizationRecord) -> list[JSON]:

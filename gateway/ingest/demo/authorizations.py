@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
+from gateway.ingest.demo.authorization_details import pas_details
 from gateway.ingest.demo.pool import ProviderPool
 
 STATUSES = ("approved", "approved", "approved", "partial", "denied", "pended", "cancelled")
@@ -35,7 +36,7 @@ def authorizations_for(
         row["requesting_organization_npi"] = organization.npi
         # the facility where the service happens: the requesting organization's location
         row["facility_location_key"] = next(iter(organization.location_keys), None)
-        yield row
+        yield row | pas_details(row, member, organization)
 
 
 def _authorization(

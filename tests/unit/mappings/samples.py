@@ -18,7 +18,13 @@ from mappings.claim_records import (
     TransportRecord,
 )
 from mappings.member_records import MemberRecord, PayerRecord
-from tests.unit.mappings.samples_programs import APPROVED_AUTH, DENIED_AUTH, PENDED_AUTH, PROGRAM
+from tests.unit.mappings.samples_programs import (
+    APPROVED_AUTH,
+    DENIED_AUTH,
+    INPATIENT_AUTH,
+    PENDED_AUTH,
+    PROGRAM,
+)
 
 PAYER = PayerRecord(
     "demo-payer",
@@ -233,6 +239,8 @@ SAMPLES: dict[str, tuple[Callable[[Any], dict[str, Any] | None], Any]] = {
     "priorauth-denied": (authorizations.prior_authorization_json, DENIED_AUTH),
     "priorauth-pended": (authorizations.prior_authorization_json, PENDED_AUTH),
     "pasclaim-approved": (pas.pas_claim_json, APPROVED_AUTH),
+    "pasclaim-inpatient": (pas.pas_claim_json, INPATIENT_AUTH),
+    "pasclaim-pended": (pas.pas_claim_json, PENDED_AUTH),
     "pasclaimresponse-approved": (pas.pas_claim_response_json, APPROVED_AUTH),
     "pasclaimresponse-denied": (pas.pas_claim_response_json, DENIED_AUTH),
     "pasclaimresponse-pended": (pas.pas_claim_response_json, PENDED_AUTH),

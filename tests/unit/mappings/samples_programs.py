@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from mappings.authorization_records import AuthorizationRecord
+from mappings.authorization_records import (
+    AccidentRecord,
+    AdmissionRecord,
+    AuthorizationRecord,
+    InformationRequestRecord,
+    RequestErrorRecord,
+)
 from mappings.care_records import ActivityRecord, CareProgramRecord, GoalRecord, TeamMemberRecord
 
 APPROVED_AUTH = AuthorizationRecord(
@@ -34,6 +40,53 @@ APPROVED_AUTH = AuthorizationRecord(
     diagnosis="M54.50",
     previous_auth_number="DEMO-0003-PA00",
     facility_location_key="harbor-clinic",
+    requester_role="RF",
+    requester_taxonomy="207Q00000X",
+    event_date="2024-01-05",
+    event_end_date="2024-04-04",
+    diagnosis_recorded_date="2023-12-20",
+    diagnosis_type="principal",
+    request_type="HS",
+    modifiers=("GP", "59"),
+    place_of_service="11",
+    unit_price=95.0,
+    order_number="ORD-88812",
+    communicated_diagnoses=("M54.50",),
+    decision_notes=("Approved for 12 visits; reassess after 6.",),
+)
+INPATIENT_AUTH = replace(
+    APPROVED_AUTH,
+    auth_number="DEMO-0003-PA04",
+    claim_type="institutional",
+    service_type="2",
+    code="27447",
+    requested_quantity=1.0,
+    approved_quantity=1.0,
+    used_quantity=0.0,
+    requested_amount=32000.0,
+    approved_amount=32000.0,
+    requester_role="AT",
+    requester_taxonomy="207X00000X",
+    event_date="2024-01-10",
+    event_end_date=None,
+    admission=AdmissionRecord("2024-01-10", "2024-01-13", "3"),
+    additional_information=("Operative plan and knee X-ray report",),
+    message_text=("Patient failed 6 months of conservative therapy.",),
+    diagnosis="M17.11",
+    diagnosis_type="admitting",
+    accident=AccidentRecord("OA"),
+    request_type="AR",
+    epsdt_indicator=False,
+    nursing_home_residential_status="2",
+    nursing_home_level_of_care="1",
+    revenue_code="0360",
+    revenue_unit_rate_limit=32000.0,
+    modifiers=("RT",),
+    place_of_service="21",
+    unit_price=32000.0,
+    order_number=None,
+    communicated_diagnoses=(),
+    decision_notes=(),
 )
 DENIED_AUTH = replace(
     APPROVED_AUTH,
@@ -46,6 +99,7 @@ DENIED_AUTH = replace(
     review_reason="AA",
     previous_auth_number=None,
     facility_location_key=None,
+    decision_notes=("Documentation does not support medical necessity.",),
 )
 PENDED_AUTH = replace(
     APPROVED_AUTH,
@@ -56,6 +110,10 @@ PENDED_AUTH = replace(
     used_quantity=0.0,
     approved_amount=0.0,
     previous_auth_number=None,
+    accident=AccidentRecord("AA", "2023-12-18"),
+    decision_notes=(),
+    errors=(RequestErrorRecord("57", "C", "2000F-DTP03", "Claim.item[0].servicedPeriod"),),
+    information_request=InformationRequestRecord("09", "Send the last two therapy notes."),
 )
 
 PROGRAM = CareProgramRecord(

@@ -28,9 +28,20 @@ def _stamped(resource: dict[str, Any]) -> dict[str, Any]:
     return {**resource, "meta": {**resource["meta"], "lastUpdated": STAMP}}
 
 
+def _with_contained(resource: dict[str, Any]) -> list[dict[str, Any]]:
+    """The resource, then each contained resource on its own (the validator checks contained
+    resources against base R4 only, not against the profiles they claim)."""
+    standalone = [
+        _stamped({**inner, "id": f"{resource['id']}-{inner['id']}"})
+        for inner in resource.get("contained", [])
+    ]
+    return [resource, *standalone]
+
+
 def test_every_record_kind_validates_against_its_profiles(fhir_validate: Validator) -> None:
-    report = fhir_validate(*[_stamped(sample_json(name)) for name in sorted(SAMPLES)])
-    assert report["summary"]["resources"] == len(SAMPLES)
+    resources = [r for name in sorted(SAMPLES) for r in _with_contained(sample_json(name))]
+    report = fhir_validate(*[_stamped(r) for r in resources])
+    assert report["summary"]["resources"] == len(resources) > len(SAMPLES)
     assert not validation_errors(report), "\n".join(validation_errors(report))
 
 
@@ -39,6 +50,13 @@ def test_validator_catches_a_broken_eob(fhir_validate: Validator) -> None:
     broken["supportingInfo"] = []
     report = fhir_validate(broken)
     assert validation_errors(report)
+
+
+def test_validator_catches_a_broken_contained_resource(fhir_validate: Validator) -> None:
+    claim = _stamped(sample_json("pasclaim-inpatient"))
+    claim["contained"] = [{**claim["contained"][0], "status": "finished"}]  # PAS fixes planned
+    assert not validation_errors(fhir_validate(claim))  # contained: base R4 only
+    assert validation_errors(fhir_validate(*_with_contained(claim)))
 
 
 @pytest.fixture(scope="module")
@@ -74,22 +92,10 @@ def test_must_support_paths_come_from_the_snapshot() -> None:
     assert "Coverage.class:plan.name" in ids
 
 
-# The PAS kit measures must-support on the $submit/$inquire traffic, not on stored resources;
-# the stored Claim/ClaimResponse pairs are validated but not held to the PAS request set.
-PAS_PROFILES = (
-    "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-claim",
-    "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-claimresponse",
-)
-
-
 def test_demo_plan_populates_every_must_support_element(
     demo_resources: dict[str, list[dict[str, Any]]],
 ) -> None:
-    gaps = {
-        profile: missing(profile, resources)
-        for profile, resources in demo_resources.items()
-        if profile not in PAS_PROFILES
-    }
+    gaps = {profile: missing(profile, resources) for profile, resources in demo_resources.items()}
     assert not {p: g for p, g in gaps.items() if g}, gaps
 
 
@@ -97,6 +103,11 @@ def test_demo_plan_validates_with_zero_errors(
     fhir_validate: Validator, demo_resources: dict[str, list[dict[str, Any]]]
 ) -> None:
     # 40 per profile keeps the run short and still covers the generator's variations
-    unique = {r["id"]: r for resources in demo_resources.values() for r in resources[:40]}
+    unique = {
+        r["id"]: r
+        for resources in demo_resources.values()
+        for resource in resources[:40]
+        for r in _with_contained(resource)
+    }
     report = fhir_validate(*unique.values())
     assert not validation_errors(report), "\n".join(validation_errors(report)[:20])
