@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from itertools import chain, islice
 from pathlib import Path
 
 from sqlalchemy.engine import Connection, Engine
@@ -24,6 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 from gateway.collector import batch_collector
 from gateway.ingest.feeds.kind import FeedKind
 from gateway.ingest.feeds.prepare import (
+    Batch,
     Checks,
     Prepared,
     Resource,
@@ -177,23 +179,33 @@ def _prepared(
     The first batch of the load is prepared here: a load of one batch never waits for
     processes to start, and the workers, forked after it, inherit its warm caches.
     """
-    batches = ((path, kind, b) for path, kind in files for b in chunks(path, kind, batch_rows))
+    batches: Iterator[tuple[Path, FeedKind, Batch]] = (
+        (path, kind, b) for path, kind in files for b in chunks(path, kind, batch_rows)
+    )
     first = next(batches, None)
     if first is None:
         return
-    path, kind, batch = first
-    yield kind, prepare(kind, path, batch, pool.checks)
+    path, first_kind, batch = first
+    prepared = prepare(first_kind, path, batch, pool.checks)
+    second = next(batches, None)
+    if second is None:
+        yield first_kind, prepared
+        return
+    batches = chain([second], batches)
     with pool.started() as executor:
         if executor is None:
+            yield first_kind, prepared
             for path, kind, batch in batches:
                 yield kind, prepare(kind, path, batch, pool.checks)
             return
         pending: deque[tuple[FeedKind, Future[Prepared]]] = deque()
+        for path, kind, batch in islice(batches, PREFETCH):  # at work while the first is written
+            pending.append((kind, executor.submit(prepare_in_worker, kind.name, path, batch)))
+        yield first_kind, prepared
         for path, kind, batch in batches:
             pending.append((kind, executor.submit(prepare_in_worker, kind.name, path, batch)))
-            if len(pending) > PREFETCH:
-                done_kind, future = pending.popleft()
-                yield done_kind, future.result()
+            done_kind, future = pending.popleft()
+            yield done_kind, future.result()
         while pending:
             done_kind, future = pending.popleft()
             yield done_kind, future.result()

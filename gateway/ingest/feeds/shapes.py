@@ -26,17 +26,24 @@ def shape_of(resource: Mapping[str, Any]) -> Shape:
     """The shape of ``resource``: ``resourceType:s,id:s,meta{profile[:s]},...``.
 
     Built as one string (about 70 us for a CARIN EOB, against 1-2 ms for the check): a plain
-    loop with f-strings measured faster here than nested frozensets or comprehensions.
+    loop with string concatenation measured faster here than nested frozensets,
+    comprehensions or caching the shapes of small dicts; strings and one-item arrays, the
+    commonest values, take the shortest branches.
     """
-    parts = []
+    parts: list[str] = []
+    append = parts.append
     for key, value in resource.items():
         kind = type(value)
-        if kind is dict:
-            parts.append(f"{key}{{{shape_of(value)}}}")
+        if kind is str:
+            append(key + ":s")
+        elif kind is dict:
+            append(key + "{" + shape_of(value) + "}")
+        elif kind is list and len(value) == 1 and type(value[0]) is dict:
+            append(key + "[{" + shape_of(value[0]) + "}]")
         elif kind is list:
-            parts.append(f"{key}[{_items(value)}]")
+            append(key + "[" + _items(value) + "]")
         else:
-            parts.append(key + _leaf(kind))
+            append(key + _leaf(kind))
     return ",".join(parts)
 
 

@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+import orjson
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
@@ -14,6 +15,8 @@ from sqlalchemy.engine import Engine
 from gateway.cli import main
 from gateway.ingest.demo.members import write_member_feeds
 from gateway.ingest.feeds.loader import LoadReport, load_paths
+from gateway.store.engine import make_engine
+from gateway.store.migrate import upgrade
 from gateway.store.repository import Repository
 from gateway.store.tables import resource, resource_history
 from mappings.members import patient_id
@@ -121,14 +124,44 @@ def test_interrupted_load_keeps_whole_batches_and_can_be_rerun(
     assert rerun.created > 0
 
 
-def test_worker_processes_load_the_same_resources(engine: Engine, demo_dir: Path) -> None:
+def _bodies(engine: Engine) -> dict[tuple[str, str], dict[str, object]]:
+    """Every stored body by type and id, without the time of the write."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(resource.c.res_type, resource.c.res_id, resource.c.body))
+        bodies = {(t, i): orjson.loads(b) for t, i, b in rows}
+    for body in bodies.values():
+        del body["meta"]["lastUpdated"]
+    return bodies
+
+
+def test_worker_processes_load_the_same_resources(
+    engine: Engine, demo_dir: Path, tmp_path: Path
+) -> None:
     report = load_paths(engine, [demo_dir], batch_rows=20, workers=2)
     assert report.rejected == 0
     with engine.connect() as conn:
         stored = conn.execute(select(func.count()).select_from(resource)).scalar_one()
     assert stored == report.created > 0
     again = load_paths(engine, [demo_dir], batch_rows=20)
-    assert again.unchanged == report.created
+    assert again.unchanged == report.created  # same content hashes as a one-process load
+    one_process = make_engine(f"sqlite:///{tmp_path / 'one.db'}")
+    upgrade(one_process)
+    load_paths(one_process, [demo_dir], batch_rows=20)
+    assert _bodies(one_process) == _bodies(engine)
+    one_process.dispose()
+
+
+def test_a_load_of_one_batch_starts_no_process(
+    engine: Engine, demo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a worker pool was started")
+
+    monkeypatch.setattr("gateway.ingest.feeds.loader.ProcessPoolExecutor", refuse)
+    report = load_paths(engine, [demo_dir / "members.csv"], batch_rows=10_000, workers=2)
+    assert report.created > 0
+    with pytest.raises(AssertionError, match="worker pool"):
+        load_paths(engine, [demo_dir / "members.csv"], batch_rows=2, workers=2)
 
 
 @pytest.mark.parametrize("flags", [[], ["--check-every", "--workers", "1"]])
