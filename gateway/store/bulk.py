@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from gateway.search.extract import IndexRows, extract
 from gateway.store import indexing, positional
 from gateway.store.records import StoredResource, WriteOutcome, as_utc
-from gateway.store.repository import VersionConflict, later_than, now_ms
+from gateway.store.repository import ARCHIVE, VersionConflict, later_than, now_ms
 from gateway.store.serialized import Serialized
 from gateway.store.tables import resource, resource_history
 
@@ -186,8 +186,14 @@ def _values(table: Table, row: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def _update_changed(conn: Connection, changed: list[tuple[Current, dict[str, Any]]]) -> None:
+    """New versions of stored resources; the superseded bodies move into their history rows."""
     if not changed:
         return
+    superseded = [
+        {"a_rid": known[0], "a_version": known[1]} for known, _row in changed if not known[3]
+    ]
+    if superseded:
+        conn.execute(ARCHIVE, superseded)
     statement = (
         update(resource)
         .where(resource.c.rid == bindparam("b_rid"), resource.c.version_id == bindparam("b_old"))
@@ -254,7 +260,7 @@ def _history_row(
         "res_id": row["res_id"],
         "last_updated": row["last_updated"],
         "method": method,
-        "body": row["body"],
+        "body": None,  # the current version's body is stored once, in resource (ADR 0010)
     }
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, bindparam, delete, insert, select, true, update
+from sqlalchemy import and_, bindparam, delete, func, insert, select, true, update
 from sqlalchemy.engine import Connection
 
 from gateway.store import indexing
@@ -36,20 +36,34 @@ _READ = RawStatement(
         resource.c.res_type == bindparam("t"), resource.c.res_id == bindparam("i")
     )
 )
+# A history row's body is null for a deletion and for the current version, whose body is
+# stored once, in ``resource`` (ADR 0010): it is taken from there while the row is current.
+_H = resource_history.c
+_CURRENT_OF_ROW = and_(
+    resource.c.rid == _H.rid, resource.c.version_id == _H.version_id, resource.c.deleted.is_(False)
+)
+HISTORY_COLUMNS = (
+    _H.rid,
+    _H.res_type,
+    _H.res_id,
+    _H.version_id,
+    _H.last_updated,
+    _H.method,
+    func.coalesce(_H.body, resource.c.body),
+)
+_HISTORY_FROM = resource_history.outerjoin(resource, _CURRENT_OF_ROW)
 _VREAD = RawStatement(
-    select(
-        resource_history.c.rid,
-        resource_history.c.res_type,
-        resource_history.c.res_id,
-        resource_history.c.version_id,
-        resource_history.c.last_updated,
-        resource_history.c.method,
-        resource_history.c.body,
-    ).where(
-        resource_history.c.res_type == bindparam("t"),
-        resource_history.c.res_id == bindparam("i"),
-        resource_history.c.version_id == bindparam("v"),
+    select(*HISTORY_COLUMNS)
+    .select_from(_HISTORY_FROM)
+    .where(
+        _H.res_type == bindparam("t"), _H.res_id == bindparam("i"), _H.version_id == bindparam("v")
     )
+)
+# Before a version is superseded, its body moves into its history row.
+ARCHIVE = (
+    update(resource_history)
+    .where(_H.rid == bindparam("a_rid"), _H.version_id == bindparam("a_version"), _H.body.is_(None))
+    .values(body=select(resource.c.body).where(resource.c.rid == _H.rid).scalar_subquery())
 )
 
 
@@ -94,7 +108,7 @@ class Repository:
         count: int = 20,
     ) -> list[tuple[StoredResource, str]]:
         """Versions newest first, with their HTTP method; ``before`` is a keyset cursor."""
-        h = resource_history.c
+        h = _H
         conds = []
         if resource_type:
             conds.append(h.res_type == resource_type)
@@ -112,7 +126,8 @@ class Repository:
                 )
             )
         stmt = (
-            select(h.rid, h.res_type, h.res_id, h.version_id, h.last_updated, h.method, h.body)
+            select(*HISTORY_COLUMNS)
+            .select_from(_HISTORY_FROM)
             .where(and_(true(), *conds))
             .order_by(h.last_updated.desc(), h.rid.desc(), h.version_id.desc())
             .limit(count)
@@ -171,7 +186,7 @@ class Repository:
                 "mapping_version": mapping_version,
             },
         ).scalar_one()
-        self._add_history(rid, resource_type, rid_s, 1, now, "POST", data)
+        self._add_history(rid, resource_type, rid_s, 1, now, "POST")
         indexing.write_index(self.conn, rid, resource_type, orjson.loads(data))
         return StoredResource(rid, resource_type, rid_s, 1, now, False, data)
 
@@ -218,8 +233,9 @@ class Repository:
             return None
         now = later_than(current.last_updated)
         version = current.version_id + 1
+        self._archive(current)
         self._swap(current, version, now, current.body, True, None, None)
-        self._add_history(current.rid, resource_type, resource_id, version, now, "DELETE", None)
+        self._add_history(current.rid, resource_type, resource_id, version, now, "DELETE")
         indexing.delete_index(self.conn, current.rid)
         return StoredResource(current.rid, resource_type, resource_id, version, now, True, b"")
 
@@ -235,10 +251,9 @@ class Repository:
         version = current.version_id + 1
         now = later_than(current.last_updated)
         data, content_hash = stamp(current.resource_type, current.id, body, version, now)
+        self._archive(current)
         self._swap(current, version, now, data, False, content_hash, mapping_version)
-        self._add_history(
-            current.rid, current.resource_type, current.id, version, now, method, data
-        )
+        self._add_history(current.rid, current.resource_type, current.id, version, now, method)
         indexing.write_index(self.conn, current.rid, current.resource_type, orjson.loads(data))
         return StoredResource(
             current.rid, current.resource_type, current.id, version, now, False, data
@@ -271,6 +286,14 @@ class Repository:
         if result.rowcount != 1:
             raise VersionConflict(None)
 
+    def _archive(self, current: StoredResource) -> None:
+        """Move the body of the version about to be superseded into its history row.
+
+        A deleted resource's history row stays null: that version is the deletion.
+        """
+        if not current.deleted:
+            self.conn.execute(ARCHIVE, {"a_rid": current.rid, "a_version": current.version_id})
+
     def _add_history(
         self,
         rid: int,
@@ -279,8 +302,8 @@ class Repository:
         version: int,
         now: datetime,
         method: str,
-        data: bytes | None,
     ) -> None:
+        """The history row of a new version; its body stays in ``resource`` while current."""
         self.conn.execute(
             insert(resource_history),
             {
@@ -290,7 +313,7 @@ class Repository:
                 "res_id": resource_id,
                 "last_updated": now,
                 "method": method,
-                "body": data,
+                "body": None,
             },
         )
 
