@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import ValidationError, validate
 
-from gateway.ingest.feeds.fields import Text
+from gateway.ingest.feeds.fields import QuickList, Text
 from gateway.ingest.feeds.kind import FeedKind, MappedResources
 from gateway.ingest.feeds.members import DATE, KEY, NPI
-from gateway.ingest.feeds.schema import FeedSchema
+from gateway.ingest.feeds.schema import FeedSchema, QuickNested
 from mappings import care
 from mappings.care_records import ActivityRecord, CareProgramRecord, GoalRecord, TeamMemberRecord
 
@@ -79,11 +79,9 @@ class CareProgramSchema(FeedSchema):
     start_date = Text(required=True, validate=DATE)
     end_date = Text(load_default=None, validate=DATE)
     risk_tier = Text(required=True, validate=validate.OneOf(("low", "medium", "high")))
-    goals = fields.List(fields.Nested(GoalSchema), load_default=list)
-    activities = fields.List(fields.Nested(ActivitySchema), load_default=list)
-    team = fields.List(
-        fields.Nested(TeamMemberSchema), required=True, validate=validate.Length(min=1)
-    )
+    goals = QuickList(QuickNested(GoalSchema), load_default=list)
+    activities = QuickList(QuickNested(ActivitySchema), load_default=list)
+    team = QuickList(QuickNested(TeamMemberSchema), required=True, validate=validate.Length(min=1))
 
     def check(self, data: dict[str, Any]) -> None:
         if data.get("end_date") and data["end_date"] < data["start_date"]:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import ValidationError, validate
 
 from gateway.ingest.feeds.fields import Flag, QuickDict, QuickList, Real, Text, Whole
 from gateway.ingest.feeds.kind import FeedKind
 from gateway.ingest.feeds.members import DATE, KEY, NPI, json_resources
-from gateway.ingest.feeds.schema import FeedSchema
+from gateway.ingest.feeds.schema import FeedSchema, QuickNested
 from mappings import claims
 from mappings.claim_records import (
     AMOUNT_KINDS,
@@ -197,14 +197,14 @@ class ClaimSchema(FeedSchema):
     patient_account_number = Text(load_default=None)
     payment_date = Text(load_default=None, validate=DATE)
     payment_amount = Real(required=True, validate=validate.Range(min=0))
-    lines = fields.List(fields.Nested(LineSchema), required=True, validate=validate.Length(min=1))
-    diagnoses = fields.List(fields.Nested(DiagnosisSchema), load_default=list)
-    procedures = fields.List(fields.Nested(ProcedureSchema), load_default=list)
+    lines = QuickList(QuickNested(LineSchema), required=True, validate=validate.Length(min=1))
+    diagnoses = QuickList(QuickNested(DiagnosisSchema), load_default=list)
+    procedures = QuickList(QuickNested(ProcedureSchema), load_default=list)
     related_claim_id = Text(load_default=None, validate=KEY)
-    pharmacy = fields.Nested(PharmacySchema, load_default=None)
-    institutional = fields.Nested(InstitutionalSchema, load_default=None)
-    oral = fields.Nested(OralSchema, load_default=None)
-    transport = fields.Nested(TransportSchema, load_default=None)
+    pharmacy = QuickNested(PharmacySchema, load_default=None)
+    institutional = QuickNested(InstitutionalSchema, load_default=None)
+    oral = QuickNested(OralSchema, load_default=None)
+    transport = QuickNested(TransportSchema, load_default=None)
     claim_level_amounts = Flag(load_default=False)
     notes = QuickList(Text(), load_default=list)
 

@@ -90,35 +90,55 @@ def compile_checks(validators: Iterable[Any]) -> Accepts | None:
     return lambda value: all(check(value) for check in checks)
 
 
+def never(_: Any) -> Any:
+    """The quick path of a field that has none."""
+    return SLOW
+
+
 class Quick(fields.Field[Any]):
     """A field that returns plainly valid values without marshmallow's per-value machinery.
 
     Subclasses name the input classes they take as they are (``plain``) and may convert them
-    (``convert``). Field-level ``pre_load``/``post_load`` processors disable the fast path.
+    (``convert``). ``quick`` is compiled when the field is built and again when it is bound to
+    its schema (marshmallow binds deep copies of inner fields). Field-level ``pre_load`` or
+    ``post_load`` processors disable the fast path.
     """
 
     plain: ClassVar[frozenset[type]] = frozenset()
+    converts: ClassVar[bool] = False  # whether convert() changes plain values
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        accepts = compile_checks(self.validators)
-        self._accepts: Accepts | None = None if self.pre_load or self.post_load else accepts
+        self.quick: Callable[[Any], Any] = self._compile()
+
+    def _bind_to_schema(self, field_name: str, parent: Any) -> None:
+        super()._bind_to_schema(field_name, parent)
+        self.quick = self._compile()
 
     def convert(self, value: Any) -> Any:
         """The loaded form of a ``plain`` value, or :data:`SLOW`."""
         return value
 
-    def quick(self, value: Any) -> Any:
-        """The loaded value when it is plainly valid, else :data:`SLOW`."""
-        accepts = self._accepts
-        if accepts is None:
-            return SLOW
-        if value is None and self.allow_none:
-            return None
-        if value.__class__ not in self.plain:
-            return SLOW
-        value = self.convert(value)
-        return value if value is not SLOW and accepts(value) else SLOW
+    def _compile(self) -> Callable[[Any], Any]:
+        """``quick``: the loaded value when it is plainly valid, else :data:`SLOW`."""
+        accepts = compile_checks(self.validators)
+        if accepts is None or self.pre_load or self.post_load:
+            return never
+        plain, none = self.plain, SLOW if not self.allow_none else None
+        convert = self.convert
+
+        def quick_converted(value: Any) -> Any:
+            if value.__class__ in plain:
+                value = convert(value)
+                return value if value is not SLOW and accepts(value) else SLOW
+            return none if value is None else SLOW
+
+        def quick(value: Any) -> Any:
+            if value.__class__ in plain:
+                return value if accepts(value) else SLOW
+            return none if value is None else SLOW
+
+        return quick_converted if self.converts else quick
 
     def deserialize(
         self,
@@ -150,6 +170,7 @@ class Real(Quick, fields.Float):
     """``fields.Float`` (no NaN or infinity) with the fast path for finite numbers."""
 
     plain = frozenset({int, float})
+    converts = True
 
     def convert(self, value: Any) -> Any:
         try:
@@ -169,6 +190,7 @@ class QuickList(Quick, fields.List[Any]):
     """``fields.List`` of a :class:`Quick` field: the list in one pass when every item is."""
 
     plain = frozenset({list})
+    converts = True
 
     def convert(self, value: Any) -> Any:
         inner = self.inner
@@ -182,6 +204,7 @@ class QuickDict(Quick, fields.Dict):
     """``fields.Dict`` with :class:`Quick` keys and values: the map in one pass when all are."""
 
     plain = frozenset({dict})
+    converts = True
 
     def convert(self, value: Any) -> Any:
         keys, values = self.key_field, self.value_field

@@ -13,17 +13,27 @@ construction. See docs/adr/0009-feed-schemas-quick-path.md.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any, Literal
 
-from marshmallow import Schema, ValidationError, missing, post_load, pre_load, validates_schema
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    missing,
+    post_load,
+    pre_load,
+    validates_schema,
+)
 from marshmallow.fields import Field
 
-from gateway.ingest.feeds.fields import SLOW, Quick
+from gateway.ingest.feeds.fields import SLOW, Quick, never
 
 # The hooks FeedSchema declares itself; a subclass with any other hook loads the ordinary way.
 _OWN_HOOKS = frozenset({"_prepare", "_check", "_make"})
+# Per load field: data key, attribute, quick path, required, load_default.
+_Step = tuple[str, str, Callable[[Any], Any], bool, Any]
 
 
 class FeedSchema(Schema):
@@ -34,15 +44,21 @@ class FeedSchema(Schema):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         hooks = {name for entries in self._hooks.values() for name, _, _ in entries}
-        self._plan: tuple[tuple[str, str, Field[Any]], ...] | None = (
+        self._plan: tuple[_Step, ...] | None = (
             tuple(
-                (field.data_key or name, field.attribute or name, field)
+                (
+                    field.data_key or name,
+                    field.attribute or name,
+                    _quick(field),
+                    field.required,
+                    field.load_default,
+                )
                 for name, field in self.load_fields.items()
             )
             if hooks <= _OWN_HOOKS
             else None
         )
-        self._known = frozenset(key for key, _, _ in self._plan or ())
+        self._known = frozenset(step[0] for step in self._plan or ())
 
     def prepare(self, data: Any) -> Any:
         """The raw row as the fields see it (``pre_load``)."""
@@ -91,12 +107,19 @@ class FeedSchema(Schema):
         if data.__class__ is not dict or not data.keys() <= self._known:
             return SLOW
         out: dict[str, Any] = {}
-        for key, attr, field in plan:
-            value = _field_value(field, key, data)
-            if value is SLOW:
-                return SLOW
-            if value is not missing:
-                out[attr] = value
+        for key, attr, quick, required, default in plan:
+            value = data.get(key, missing)
+            if value is missing:
+                if required:
+                    return SLOW
+                value = default() if callable(default) else default
+                if value is missing:
+                    continue
+            else:
+                value = quick(value)
+                if value is SLOW:
+                    return SLOW
+            out[attr] = value
         try:
             self.check(out)
         except ValidationError:
@@ -104,17 +127,30 @@ class FeedSchema(Schema):
         return self.make(out)
 
 
-def _field_value(field: Field[Any], key: str, data: dict[str, Any]) -> Any:
-    """One field's loaded value (``missing`` when absent without a default), or SLOW."""
-    raw = data.get(key, missing)
-    if raw is missing:
-        if field.required:
+class QuickNested(Quick, fields.Nested):
+    """``fields.Nested`` of a :class:`FeedSchema`: the nested row by its schema's quick path."""
+
+    plain = frozenset({dict})
+    converts = True
+
+    def convert(self, value: Any) -> Any:
+        schema = self.schema
+        if self.many or not isinstance(schema, FeedSchema):
             return SLOW
-        default = field.load_default
-        return default() if callable(default) else default
+        return schema.quick(value)
+
+
+def _quick(field: Field[Any]) -> Callable[[Any], Any]:
+    """The field's quick path; for other fields, marshmallow's, with SLOW for an error."""
     if isinstance(field, Quick):
-        return field.quick(raw)
-    try:
-        return field.deserialize(raw, key, data)
-    except ValidationError:
-        return SLOW
+        return field.quick
+    if isinstance(field, (fields.Method, fields.Function)):
+        return never  # they read the whole row: marshmallow's path only
+
+    def ordinary(value: Any) -> Any:
+        try:
+            return field.deserialize(value)
+        except ValidationError:
+            return SLOW
+
+    return ordinary

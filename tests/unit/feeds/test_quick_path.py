@@ -161,3 +161,35 @@ def test_bad_member_email_is_rejected(feeds: Path) -> None:
     with pytest.raises(ValidationError) as caught:
         schema.load(row)
     assert caught.value.messages == {"email": ["Not a valid email address."]}
+
+
+@pytest.fixture(scope="module")
+def pharmacy_claim(feeds: Path) -> dict[str, Any]:
+    return next(c for c in _jsonl(feeds / "claims.jsonl") if c["claim_type"] == "pharmacy")
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            {"days_supply": 0},
+            {"days_supply": ["Must be greater than or equal to 1 and less than or equal to 366."]},
+        ),
+        ({"daw": 1}, {"daw": ["Not a valid string."]}),
+        ({"colour": "red"}, {"colour": ["Unknown field."]}),
+    ],
+)
+def test_bad_nested_record_is_reported_at_its_path(
+    pharmacy_claim: dict[str, Any], change: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    bad = copy.deepcopy(pharmacy_claim)
+    bad["pharmacy"].update(change)
+    with pytest.raises(ValidationError) as caught:
+        ClaimSchema().load(bad)
+    assert caught.value.messages == {"pharmacy": expected}
+
+
+def test_null_nested_record_where_required_is_rejected(pharmacy_claim: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError) as caught:
+        ClaimSchema().load({**pharmacy_claim, "pharmacy": None})
+    assert caught.value.messages == {"pharmacy": ["is required on pharmacy claims"]}
