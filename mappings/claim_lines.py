@@ -72,10 +72,7 @@ def totals(claim: ClaimRecord) -> list[JSON]:
     for line in claim.lines:
         for kind, value in line.amounts.items():
             sums[kind] = sums.get(kind, 0.0) + value
-    return [
-        {"category": concept(*AMOUNT_CATEGORY[kind]), "amount": money(value)}
-        for kind, value in sums.items()
-    ]
+    return [_amount(kind, value) for kind, value in sums.items()]
 
 
 def _item(
@@ -125,10 +122,7 @@ def _line_adjudication(claim: ClaimRecord, line: ClaimLineRecord) -> list[JSON]:
         return []  # CARIN: amounts at the item or the header level, not both
     network = "innetwork" if claim.in_network else "outofnetwork"
     out: list[JSON] = [_status("benefitpaymentstatus", network)]
-    out += [
-        {"category": concept(*AMOUNT_CATEGORY[kind]), "amount": money(value)}
-        for kind, value in line.amounts.items()
-    ]
+    out += [_amount(kind, value) for kind, value in line.amounts.items()]
     for reason in line.denial_reasons:
         if claim.claim_type == "pharmacy":
             out.append(
@@ -149,6 +143,11 @@ def _line_adjudication(claim: ClaimRecord, line: ClaimLineRecord) -> list[JSON]:
             {"category": concept(DISCRIMINATOR, "allowedunits"), "value": line.allowed_units}
         )
     return out
+
+
+def _amount(kind: str, value: float) -> JSON:
+    """An adjudication of one amount kind."""
+    return {"category": concept(*AMOUNT_CATEGORY[kind]), "amount": money(value)}
 
 
 def _status(slice_name: str, code: str) -> JSON:
