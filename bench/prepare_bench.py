@@ -1,7 +1,7 @@
 """CPU cost of the validate (marshmallow) and map stages of a feed load, per feed kind.
 
-Generates the demo plan's member-side feeds (1,000 members by default), reads their rows once,
-then times, in CPU seconds of this process (``time.process_time``), the schema load of every
+Generates the demo plan's member-side feeds (1,000 members by default), reads their rows once
+(``--feeds DIR`` reuses a folder, so that two code versions read the same rows), then times, in CPU seconds of this process (``time.process_time``), the schema load of every
 row (validate) and the mapping of every loaded record (map), best of ``--repeat`` passes.
 No database, no structure check, no index: only the two stages. Never a timed test. Run:
 ``.venv/bin/python -m bench.prepare_bench``.
@@ -100,10 +100,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--members", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3, help="passes per stage; the best counts")
+    parser.add_argument(
+        "--feeds", type=Path, help="read the feeds in this folder (writing them if it is empty)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        feeds = Path(tmp)
-        write_member_feeds(feeds, bench_pool(), args.members, 1)
+        feeds = args.feeds or Path(tmp)
+        if not any(feeds.glob("*")):
+            write_member_feeds(feeds, bench_pool(), args.members, 1)
         report(measure(feeds, args.repeat))
 
 

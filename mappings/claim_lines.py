@@ -17,7 +17,6 @@ from mappings.fhir_values import (
     X12_CARC,
     compact,
     concept,
-    money,
 )
 
 DISCRIMINATOR = f"{C4BB_CS}/C4BBAdjudicationDiscriminator"
@@ -146,9 +145,19 @@ def _line_adjudication(claim: ClaimRecord, line: ClaimLineRecord) -> list[JSON]:
 
 
 def _amount(kind: str, value: float) -> JSON:
-    """An adjudication of one amount kind."""
-    return {"category": concept(*AMOUNT_CATEGORY[kind]), "amount": money(value)}
+    """An adjudication of one amount kind: ``concept(*AMOUNT_CATEGORY[kind])`` and
+    ``money(value)``, written out because a claim has about 20 of them (bench/README.md)."""
+    system, code = AMOUNT_CATEGORY[kind]
+    return {
+        "category": {"coding": [{"system": system, "code": code}]},
+        "amount": {"value": round(value, 2), "currency": "USD"},
+    }
 
 
 def _status(slice_name: str, code: str) -> JSON:
-    return {"category": concept(DISCRIMINATOR, slice_name), "reason": concept(PAYER_STATUS, code)}
+    """A network or payment status: ``concept(DISCRIMINATOR, slice_name)`` with the reason
+    ``concept(PAYER_STATUS, code)``, written out like :func:`_amount`."""
+    return {
+        "category": {"coding": [{"system": DISCRIMINATOR, "code": slice_name}]},
+        "reason": {"coding": [{"system": PAYER_STATUS, "code": code}]},
+    }
