@@ -1,10 +1,11 @@
 """CPU cost of the validate (marshmallow) and map stages of a feed load, per feed kind.
 
-Generates the demo plan's member-side feeds (1,000 members by default), reads their rows once
-(``--feeds DIR`` reuses a folder, so that two code versions read the same rows), then times, in CPU seconds of this process (``time.process_time``), the schema load of every
-row (validate) and the mapping of every loaded record (map), best of ``--repeat`` passes.
-No database, no structure check, no index: only the two stages. Never a timed test. Run:
-``.venv/bin/python -m bench.prepare_bench``.
+Generates the demo plan's member-side feeds (1,000 members by default; ``--feeds DIR`` reuses
+a folder, so that two code versions read the same rows), reads their rows once, then times in
+CPU seconds of this process (``time.process_time``) the schema load of every row (validate) and
+the mapping of every loaded record (map), in the loader's batches, best of ``--repeat``
+passes. No database, no structure check, no index: only the two stages. Never a timed test.
+Run: ``.venv/bin/python -m bench.prepare_bench``.
 """
 
 from __future__ import annotations
