@@ -80,7 +80,7 @@ def report(results: Sequence[Figures]) -> None:
     )
     for name, rows, res, validate, mapped in [*results, _total(results)]:
         print(
-            f"{name:<16}{rows:>7}{res:>7}{validate:>12.3f}{validate / rows * 1e6:>8.0f}"
+            f"{name:<26}{rows:>7}{res:>7}{validate:>12.3f}{validate / rows * 1e6:>8.0f}"
             f"{mapped:>8.3f}{mapped / rows * 1e6:>8.0f}"
         )
 

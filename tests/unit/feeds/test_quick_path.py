@@ -20,8 +20,10 @@ from gateway.ingest.feeds.care import CareProgramSchema
 from gateway.ingest.feeds.claims import ClaimSchema
 from gateway.ingest.feeds.fields import SLOW
 from gateway.ingest.feeds.members import MemberSchema
+from gateway.ingest.feeds.registry import kind_named
 from gateway.ingest.feeds.schema import FeedSchema
 from tests.integration.feeds.pool import small_pool
+from tests.unit.directory.network_data import NETWORK_FILES, generate, rows
 
 pytestmark = pytest.mark.unit
 
@@ -54,6 +56,25 @@ def _ordinary_error(schema: FeedSchema, row: dict[str, Any]) -> Any:
     with pytest.raises(ValidationError) as caught:
         Schema.load(schema, copy.deepcopy(row))
     return caught.value.messages
+
+
+@pytest.fixture(scope="module")
+def network(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out: Path = tmp_path_factory.mktemp("network")
+    generate(out)
+    return out
+
+
+@pytest.mark.parametrize("name", NETWORK_FILES)
+def test_directory_rows_take_the_quick_path_and_load_as_marshmallow_does(
+    network: Path, name: str
+) -> None:
+    schema = kind_named(name).schema()
+    assert isinstance(schema, FeedSchema)
+    for row in rows(network, name, 300):
+        quick = schema.quick(copy.deepcopy(row))
+        assert quick is not SLOW, row
+        assert repr(quick) == repr(_ordinary(schema, row))
 
 
 def test_demo_rows_take_the_quick_path_and_load_as_marshmallow_does(feeds: Path) -> None:
