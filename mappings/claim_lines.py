@@ -17,7 +17,6 @@ from mappings.fhir_values import (
     X12_CARC,
     compact,
     concept,
-    money,
 )
 
 DISCRIMINATOR = f"{C4BB_CS}/C4BBAdjudicationDiscriminator"
@@ -72,10 +71,7 @@ def totals(claim: ClaimRecord) -> list[JSON]:
     for line in claim.lines:
         for kind, value in line.amounts.items():
             sums[kind] = sums.get(kind, 0.0) + value
-    return [
-        {"category": concept(*AMOUNT_CATEGORY[kind]), "amount": money(value)}
-        for kind, value in sums.items()
-    ]
+    return [_amount(kind, value) for kind, value in sums.items()]
 
 
 def _item(
@@ -125,10 +121,7 @@ def _line_adjudication(claim: ClaimRecord, line: ClaimLineRecord) -> list[JSON]:
         return []  # CARIN: amounts at the item or the header level, not both
     network = "innetwork" if claim.in_network else "outofnetwork"
     out: list[JSON] = [_status("benefitpaymentstatus", network)]
-    out += [
-        {"category": concept(*AMOUNT_CATEGORY[kind]), "amount": money(value)}
-        for kind, value in line.amounts.items()
-    ]
+    out += [_amount(kind, value) for kind, value in line.amounts.items()]
     for reason in line.denial_reasons:
         if claim.claim_type == "pharmacy":
             out.append(
@@ -151,5 +144,20 @@ def _line_adjudication(claim: ClaimRecord, line: ClaimLineRecord) -> list[JSON]:
     return out
 
 
+def _amount(kind: str, value: float) -> JSON:
+    """An adjudication of one amount kind: ``concept(*AMOUNT_CATEGORY[kind])`` and
+    ``money(value)``, written out because a claim has about 20 of them (bench/README.md)."""
+    system, code = AMOUNT_CATEGORY[kind]
+    return {
+        "category": {"coding": [{"system": system, "code": code}]},
+        "amount": {"value": round(value, 2), "currency": "USD"},
+    }
+
+
 def _status(slice_name: str, code: str) -> JSON:
-    return {"category": concept(DISCRIMINATOR, slice_name), "reason": concept(PAYER_STATUS, code)}
+    """A network or payment status: ``concept(DISCRIMINATOR, slice_name)`` with the reason
+    ``concept(PAYER_STATUS, code)``, written out like :func:`_amount`."""
+    return {
+        "category": {"coding": [{"system": DISCRIMINATOR, "code": slice_name}]},
+        "reason": {"coding": [{"system": PAYER_STATUS, "code": code}]},
+    }

@@ -7,87 +7,83 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import ValidationError, validate
 
+from gateway.ingest.feeds.fields import QuickList, Text
 from gateway.ingest.feeds.kind import FeedKind, MappedResources
 from gateway.ingest.feeds.members import DATE, KEY, NPI
+from gateway.ingest.feeds.schema import FeedSchema, QuickNested
 from mappings import care
 from mappings.care_records import ActivityRecord, CareProgramRecord, GoalRecord, TeamMemberRecord
 
 CODE = validate.Regexp(r"^[0-9-]{2,18}$", error="must be a SNOMED CT or LOINC code")
 
 
-class GoalSchema(Schema):
+class GoalSchema(FeedSchema):
     """A goal of the program."""
 
-    goal_key = fields.String(required=True, validate=KEY)
-    code = fields.String(required=True, validate=CODE)
-    text = fields.String(required=True, validate=validate.Length(min=1))
-    lifecycle_status = fields.String(
+    goal_key = Text(required=True, validate=KEY)
+    code = Text(required=True, validate=CODE)
+    text = Text(required=True, validate=validate.Length(min=1))
+    lifecycle_status = Text(
         required=True,
         validate=validate.OneOf(
             ("proposed", "planned", "accepted", "active", "on-hold", "completed", "cancelled")
         ),
     )
-    start_date = fields.String(required=True, validate=DATE)
-    due_date = fields.String(load_default=None, validate=DATE)
+    start_date = Text(required=True, validate=DATE)
+    due_date = Text(load_default=None, validate=DATE)
 
-    @post_load
-    def _record(self, data: dict[str, Any], **_: Any) -> GoalRecord:
+    def make(self, data: dict[str, Any]) -> GoalRecord:
         return GoalRecord(**data)
 
 
-class ActivitySchema(Schema):
+class ActivitySchema(FeedSchema):
     """An assessment or intervention."""
 
-    kind = fields.String(required=True, validate=validate.OneOf(("assessment", "intervention")))
-    code = fields.String(required=True, validate=CODE)
-    text = fields.String(required=True, validate=validate.Length(min=1))
-    status = fields.String(
+    kind = Text(required=True, validate=validate.OneOf(("assessment", "intervention")))
+    code = Text(required=True, validate=CODE)
+    text = Text(required=True, validate=validate.Length(min=1))
+    status = Text(
         required=True,
         validate=validate.OneOf(
             ("not-started", "scheduled", "in-progress", "on-hold", "completed", "cancelled")
         ),
     )
-    date = fields.String(required=True, validate=DATE)
-    result = fields.String(load_default=None)
+    date = Text(required=True, validate=DATE)
+    result = Text(load_default=None)
 
-    @post_load
-    def _record(self, data: dict[str, Any], **_: Any) -> ActivityRecord:
+    def make(self, data: dict[str, Any]) -> ActivityRecord:
         return ActivityRecord(**data)
 
 
-class TeamMemberSchema(Schema):
+class TeamMemberSchema(FeedSchema):
     """A care-team member."""
 
-    npi = fields.String(required=True, validate=NPI)
-    role_code = fields.String(required=True, validate=CODE)
-    role_text = fields.String(required=True, validate=validate.Length(min=1))
+    npi = Text(required=True, validate=NPI)
+    role_code = Text(required=True, validate=CODE)
+    role_text = Text(required=True, validate=validate.Length(min=1))
 
-    @post_load
-    def _record(self, data: dict[str, Any], **_: Any) -> TeamMemberRecord:
+    def make(self, data: dict[str, Any]) -> TeamMemberRecord:
         return TeamMemberRecord(**data)
 
 
-class CareProgramSchema(Schema):
+class CareProgramSchema(FeedSchema):
     """One program enrollment -> ``CareProgramRecord``."""
 
-    program_id = fields.String(required=True, validate=KEY)
-    member_id = fields.String(required=True, validate=KEY)
-    program_type = fields.String(required=True, validate=validate.OneOf(tuple(care.PROGRAM_TEXT)))
-    condition_text = fields.String(required=True, validate=validate.Length(min=1))
-    status = fields.String(required=True, validate=validate.OneOf(tuple(care.TEAM_STATUS)))
-    start_date = fields.String(required=True, validate=DATE)
-    end_date = fields.String(load_default=None, validate=DATE)
-    risk_tier = fields.String(required=True, validate=validate.OneOf(("low", "medium", "high")))
-    goals = fields.List(fields.Nested(GoalSchema), load_default=list)
-    activities = fields.List(fields.Nested(ActivitySchema), load_default=list)
-    team = fields.List(
-        fields.Nested(TeamMemberSchema), required=True, validate=validate.Length(min=1)
-    )
+    program_id = Text(required=True, validate=KEY)
+    member_id = Text(required=True, validate=KEY)
+    program_type = Text(required=True, validate=validate.OneOf(tuple(care.PROGRAM_TEXT)))
+    condition_text = Text(required=True, validate=validate.Length(min=1))
+    status = Text(required=True, validate=validate.OneOf(tuple(care.TEAM_STATUS)))
+    start_date = Text(required=True, validate=DATE)
+    end_date = Text(load_default=None, validate=DATE)
+    risk_tier = Text(required=True, validate=validate.OneOf(("low", "medium", "high")))
+    goals = QuickList(QuickNested(GoalSchema), load_default=list)
+    activities = QuickList(QuickNested(ActivitySchema), load_default=list)
+    team = QuickList(QuickNested(TeamMemberSchema), required=True, validate=validate.Length(min=1))
 
-    @validates_schema
-    def _rules(self, data: dict[str, Any], **_: Any) -> None:
+    def check(self, data: dict[str, Any]) -> None:
         if data.get("end_date") and data["end_date"] < data["start_date"]:
             raise ValidationError("must not be before start_date", "end_date")
         if data["status"] == "completed" and not data.get("end_date"):
@@ -96,8 +92,7 @@ class CareProgramSchema(Schema):
         if len(keys) != len(set(keys)):
             raise ValidationError("goal_key values must be unique", "goals")
 
-    @post_load
-    def _record(self, data: dict[str, Any], **_: Any) -> CareProgramRecord:
+    def make(self, data: dict[str, Any]) -> CareProgramRecord:
         values: dict[str, Any] = {
             k: tuple(v) if isinstance(v, list) else v for k, v in data.items()
         }

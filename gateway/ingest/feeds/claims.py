@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import ValidationError, validate
 
+from gateway.ingest.feeds.fields import Flag, QuickDict, QuickList, Real, Text, Whole
 from gateway.ingest.feeds.kind import FeedKind
 from gateway.ingest.feeds.members import DATE, KEY, NPI, json_resources
+from gateway.ingest.feeds.schema import FeedSchema, QuickNested
 from mappings import claims
 from mappings.claim_records import (
     AMOUNT_KINDS,
@@ -40,11 +42,11 @@ def _tuples(data: dict[str, Any]) -> dict[str, Any]:
     return {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
 
 
-class DiagnosisSchema(Schema):
+class DiagnosisSchema(FeedSchema):
     """A diagnosis on a claim."""
 
-    code = fields.String(required=True, validate=ICD10)
-    kind = fields.String(
+    code = Text(required=True, validate=ICD10)
+    kind = Text(
         required=True,
         validate=validate.OneOf(
             (
@@ -57,169 +59,156 @@ class DiagnosisSchema(Schema):
             )
         ),
     )
-    present_on_admission = fields.String(
+    present_on_admission = Text(
         load_default=None, validate=validate.OneOf(("Y", "N", "U", "W", "1"))
     )
 
-    @post_load
-    def _record(self, data: dict[str, Any], **_: Any) -> DiagnosisRecord:
+    def make(self, data: dict[str, Any]) -> DiagnosisRecord:
         return DiagnosisRecord(**data)
 
 
-class ProcedureSchema(Schema):
+class ProcedureSchema(FeedSchema):
     """An ICD-10-PCS procedure."""
 
-    code = fields.String(
+    code = Text(
         required=True, validate=validate.Regexp(r"^[0-9A-HJ-NP-Z]{7}$", error="must be ICD-10-PCS")
     )
-    kind = fields.String(required=True, validate=validate.OneOf(("principal", "other")))
-    date = fields.String(required=True, validate=DATE)
+    kind = Text(required=True, validate=validate.OneOf(("principal", "other")))
+    date = Text(required=True, validate=DATE)
 
-    @post_load
-    def _record(self, data: dict[str, Any], **_: Any) -> ProcedureRecord:
+    def make(self, data: dict[str, Any]) -> ProcedureRecord:
         return ProcedureRecord(**data)
 
 
-class LineSchema(Schema):
+class LineSchema(FeedSchema):
     """A claim line and its adjudicated amounts."""
 
-    sequence = fields.Integer(required=True, validate=validate.Range(min=1))
-    code_system = fields.String(required=True, validate=validate.OneOf(CODE_SYSTEMS))
-    code = fields.String(required=True, validate=validate.Length(min=1, max=20))
-    service_date = fields.String(required=True, validate=DATE)
-    quantity = fields.Float(required=True, validate=validate.Range(min=0))
-    amounts = fields.Dict(
-        keys=fields.String(validate=validate.OneOf(AMOUNT_KINDS)),
-        values=fields.Float(validate=validate.Range(min=0)),
+    sequence = Whole(required=True, validate=validate.Range(min=1))
+    code_system = Text(required=True, validate=validate.OneOf(CODE_SYSTEMS))
+    code = Text(required=True, validate=validate.Length(min=1, max=20))
+    service_date = Text(required=True, validate=DATE)
+    quantity = Real(required=True, validate=validate.Range(min=0))
+    amounts = QuickDict(
+        keys=Text(validate=validate.OneOf(AMOUNT_KINDS)),
+        values=Real(validate=validate.Range(min=0)),
         required=True,
     )
-    revenue = fields.String(load_default=None, validate=validate.Regexp(r"^\d{4}$"))
-    modifiers = fields.List(fields.String(validate=validate.Length(equal=2)), load_default=list)
-    place_of_service = fields.String(load_default=None, validate=validate.Regexp(r"^\d{2}$"))
-    denial_reasons = fields.List(
-        fields.String(validate=validate.Length(min=1, max=5)), load_default=list
-    )
-    remark_codes = fields.List(fields.String(), load_default=list)
-    allowed_units = fields.Float(load_default=None)
-    tooth = fields.String(load_default=None)
-    surface = fields.String(load_default=None)
+    revenue = Text(load_default=None, validate=validate.Regexp(r"^\d{4}$"))
+    modifiers = QuickList(Text(validate=validate.Length(equal=2)), load_default=list)
+    place_of_service = Text(load_default=None, validate=validate.Regexp(r"^\d{2}$"))
+    denial_reasons = QuickList(Text(validate=validate.Length(min=1, max=5)), load_default=list)
+    remark_codes = QuickList(Text(), load_default=list)
+    allowed_units = Real(load_default=None)
+    tooth = Text(load_default=None)
+    surface = Text(load_default=None)
 
-    @validates_schema
-    def _rules(self, data: dict[str, Any], **_: Any) -> None:
+    def check(self, data: dict[str, Any]) -> None:
         if "submitted" not in data["amounts"]:
             raise ValidationError("must include the submitted amount", "amounts")
 
-    @post_load
-    def _record(self, data: dict[str, Any], **_: Any) -> ClaimLineRecord:
+    def make(self, data: dict[str, Any]) -> ClaimLineRecord:
         return ClaimLineRecord(**_tuples(data))
 
 
-class PharmacySchema(Schema):
+class PharmacySchema(FeedSchema):
     """NCPDP fields."""
 
-    days_supply = fields.Integer(required=True, validate=validate.Range(min=1, max=366))
-    daw = fields.String(required=True, validate=validate.OneOf([str(n) for n in range(10)]))
-    refill_number = fields.Integer(required=True, validate=validate.Range(min=0))
-    refills_authorized = fields.Integer(required=True, validate=validate.Range(min=0))
-    brand_generic = fields.String(required=True, validate=validate.OneOf(("1", "2", "3")))
-    rx_origin = fields.String(required=True, validate=validate.OneOf([str(n) for n in range(6)]))
-    compound = fields.String(required=True, validate=validate.OneOf(("0", "1", "2")))
-    prescriber_npi = fields.String(required=True, validate=NPI)
+    days_supply = Whole(required=True, validate=validate.Range(min=1, max=366))
+    daw = Text(required=True, validate=validate.OneOf([str(n) for n in range(10)]))
+    refill_number = Whole(required=True, validate=validate.Range(min=0))
+    refills_authorized = Whole(required=True, validate=validate.Range(min=0))
+    brand_generic = Text(required=True, validate=validate.OneOf(("1", "2", "3")))
+    rx_origin = Text(required=True, validate=validate.OneOf([str(n) for n in range(6)]))
+    compound = Text(required=True, validate=validate.OneOf(("0", "1", "2")))
+    prescriber_npi = Text(required=True, validate=NPI)
 
-    @post_load
-    def _record(self, data: dict[str, Any], **_: Any) -> PharmacyRecord:
+    def make(self, data: dict[str, Any]) -> PharmacyRecord:
         return PharmacyRecord(**data)
 
 
-class InstitutionalSchema(Schema):
+class InstitutionalSchema(FeedSchema):
     """UB-04 fields."""
 
-    type_of_bill = fields.String(required=True, validate=validate.Regexp(r"^\d{3,4}$"))
-    point_of_origin = fields.String(required=True, validate=validate.Length(equal=1))
-    admission_type = fields.String(required=True, validate=validate.Length(equal=1))
-    discharge_status = fields.String(required=True, validate=validate.Regexp(r"^\d{2}$"))
-    admission_start = fields.String(load_default=None, validate=DATE)
-    admission_end = fields.String(load_default=None, validate=DATE)
-    drg = fields.String(load_default=None, validate=validate.Regexp(r"^\d{3}$"))
+    type_of_bill = Text(required=True, validate=validate.Regexp(r"^\d{3,4}$"))
+    point_of_origin = Text(required=True, validate=validate.Length(equal=1))
+    admission_type = Text(required=True, validate=validate.Length(equal=1))
+    discharge_status = Text(required=True, validate=validate.Regexp(r"^\d{2}$"))
+    admission_start = Text(load_default=None, validate=DATE)
+    admission_end = Text(load_default=None, validate=DATE)
+    drg = Text(load_default=None, validate=validate.Regexp(r"^\d{3}$"))
 
-    @post_load
-    def _record(self, data: dict[str, Any], **_: Any) -> InstitutionalRecord:
+    def make(self, data: dict[str, Any]) -> InstitutionalRecord:
         return InstitutionalRecord(**data)
 
 
-class OralSchema(Schema):
+class OralSchema(FeedSchema):
     """Dental claim facts."""
 
-    orthodontic_months = fields.Integer(load_default=None)
-    prosthesis_replacement = fields.Boolean(load_default=None)
-    missing_teeth = fields.List(fields.String(), load_default=list)
-    additional_sites = fields.List(fields.String(), load_default=list)
+    orthodontic_months = Whole(load_default=None)
+    prosthesis_replacement = Flag(load_default=None)
+    missing_teeth = QuickList(Text(), load_default=list)
+    additional_sites = QuickList(Text(), load_default=list)
 
-    @post_load
-    def _record(self, data: dict[str, Any], **_: Any) -> OralRecord:
+    def make(self, data: dict[str, Any]) -> OralRecord:
         return OralRecord(**_tuples(data))
 
 
-class TransportSchema(Schema):
+class TransportSchema(FeedSchema):
     """Ambulance transport facts."""
 
-    patient_weight_lb = fields.Float(required=True, validate=validate.Range(min=1, max=1000))
-    reason = fields.String(required=True, validate=validate.OneOf(("A", "B", "C", "D", "E")))
-    distance_miles = fields.Float(required=True, validate=validate.Range(min=0))
-    round_trip_purpose = fields.String(required=True)
-    stretcher_purpose = fields.String(required=True)
-    pickup = fields.String(required=True)
-    dropoff = fields.String(required=True)
+    patient_weight_lb = Real(required=True, validate=validate.Range(min=1, max=1000))
+    reason = Text(required=True, validate=validate.OneOf(("A", "B", "C", "D", "E")))
+    distance_miles = Real(required=True, validate=validate.Range(min=0))
+    round_trip_purpose = Text(required=True)
+    stretcher_purpose = Text(required=True)
+    pickup = Text(required=True)
+    dropoff = Text(required=True)
 
-    @post_load
-    def _record(self, data: dict[str, Any], **_: Any) -> TransportRecord:
+    def make(self, data: dict[str, Any]) -> TransportRecord:
         return TransportRecord(**data)
 
 
-class ClaimSchema(Schema):
+class ClaimSchema(FeedSchema):
     """One adjudicated claim -> ``ClaimRecord``."""
 
-    claim_id = fields.String(required=True, validate=KEY)
-    claim_type = fields.String(required=True, validate=validate.OneOf(CLAIM_TYPES))
-    member_id = fields.String(required=True, validate=KEY)
-    coverage_key = fields.String(required=True, validate=KEY)
-    payer_key = fields.String(required=True, validate=KEY)
-    payer_name = fields.String(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(("active", "cancelled")))
-    payment_status = fields.String(
+    claim_id = Text(required=True, validate=KEY)
+    claim_type = Text(required=True, validate=validate.OneOf(CLAIM_TYPES))
+    member_id = Text(required=True, validate=KEY)
+    coverage_key = Text(required=True, validate=KEY)
+    payer_key = Text(required=True, validate=KEY)
+    payer_name = Text(required=True)
+    status = Text(required=True, validate=validate.OneOf(("active", "cancelled")))
+    payment_status = Text(
         required=True, validate=validate.OneOf(("paid", "denied", "partiallypaid"))
     )
-    under_appeal = fields.Boolean(load_default=False)
-    billable_start = fields.String(required=True, validate=DATE)
-    billable_end = fields.String(required=True, validate=DATE)
-    created = fields.String(required=True, validate=DATE)
-    received_date = fields.String(required=True, validate=DATE)
-    billing_npi = fields.String(required=True, validate=NPI)
-    billing_kind = fields.String(
-        required=True, validate=validate.OneOf(("practitioner", "organization"))
-    )
-    billing_name = fields.String(required=True)
-    rendering_npi = fields.String(load_default=None, validate=NPI)
-    rendering_taxonomy = fields.String(load_default=None)
-    facility_npi = fields.String(load_default=None, validate=NPI)
-    in_network = fields.Boolean(required=True)
-    medical_record_number = fields.String(load_default=None)
-    patient_account_number = fields.String(load_default=None)
-    payment_date = fields.String(load_default=None, validate=DATE)
-    payment_amount = fields.Float(required=True, validate=validate.Range(min=0))
-    lines = fields.List(fields.Nested(LineSchema), required=True, validate=validate.Length(min=1))
-    diagnoses = fields.List(fields.Nested(DiagnosisSchema), load_default=list)
-    procedures = fields.List(fields.Nested(ProcedureSchema), load_default=list)
-    related_claim_id = fields.String(load_default=None, validate=KEY)
-    pharmacy = fields.Nested(PharmacySchema, load_default=None)
-    institutional = fields.Nested(InstitutionalSchema, load_default=None)
-    oral = fields.Nested(OralSchema, load_default=None)
-    transport = fields.Nested(TransportSchema, load_default=None)
-    claim_level_amounts = fields.Boolean(load_default=False)
-    notes = fields.List(fields.String(), load_default=list)
+    under_appeal = Flag(load_default=False)
+    billable_start = Text(required=True, validate=DATE)
+    billable_end = Text(required=True, validate=DATE)
+    created = Text(required=True, validate=DATE)
+    received_date = Text(required=True, validate=DATE)
+    billing_npi = Text(required=True, validate=NPI)
+    billing_kind = Text(required=True, validate=validate.OneOf(("practitioner", "organization")))
+    billing_name = Text(required=True)
+    rendering_npi = Text(load_default=None, validate=NPI)
+    rendering_taxonomy = Text(load_default=None)
+    facility_npi = Text(load_default=None, validate=NPI)
+    in_network = Flag(required=True)
+    medical_record_number = Text(load_default=None)
+    patient_account_number = Text(load_default=None)
+    payment_date = Text(load_default=None, validate=DATE)
+    payment_amount = Real(required=True, validate=validate.Range(min=0))
+    lines = QuickList(QuickNested(LineSchema), required=True, validate=validate.Length(min=1))
+    diagnoses = QuickList(QuickNested(DiagnosisSchema), load_default=list)
+    procedures = QuickList(QuickNested(ProcedureSchema), load_default=list)
+    related_claim_id = Text(load_default=None, validate=KEY)
+    pharmacy = QuickNested(PharmacySchema, load_default=None)
+    institutional = QuickNested(InstitutionalSchema, load_default=None)
+    oral = QuickNested(OralSchema, load_default=None)
+    transport = QuickNested(TransportSchema, load_default=None)
+    claim_level_amounts = Flag(load_default=False)
+    notes = QuickList(Text(), load_default=list)
 
-    @validates_schema
-    def _rules(self, data: dict[str, Any], **_: Any) -> None:
+    def check(self, data: dict[str, Any]) -> None:
         kind = data["claim_type"]
         if data["billable_end"] < data["billable_start"]:
             raise ValidationError("must not be before billable_start", "billable_end")
@@ -241,8 +230,7 @@ class ClaimSchema(Schema):
                     f"code_system {line.code_system} is not used on {kind} claims", "lines"
                 )
 
-    @post_load
-    def _record(self, data: dict[str, Any], **_: Any) -> ClaimRecord:
+    def make(self, data: dict[str, Any]) -> ClaimRecord:
         return ClaimRecord(**_tuples(data))
 
 

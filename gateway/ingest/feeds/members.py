@@ -10,16 +10,13 @@ from collections.abc import Callable
 from typing import Any
 
 from marshmallow import (
-    Schema,
     ValidationError,
-    fields,
-    post_load,
-    pre_load,
     validate,
-    validates_schema,
 )
 
+from gateway.ingest.feeds.fields import Text
 from gateway.ingest.feeds.kind import FeedKind, MappedResources
+from gateway.ingest.feeds.schema import FeedSchema
 from mappings import members, payer
 from mappings.fhir_values import JSON
 from mappings.member_records import MemberRecord, PayerRecord
@@ -33,15 +30,15 @@ RELATIONSHIPS = ("self", "spouse", "child", "parent", "common", "other", "injure
 LINES_OF_BUSINESS = tuple(members.PAYER_TYPE)
 
 
-def text(validator: Any = None) -> fields.String:
+def text(validator: Any = None) -> Text:
     """A required, non-empty string column (with an extra validator when given)."""
     checks = [validate.Length(min=1, max=200), *([validator] if validator else [])]
-    return fields.String(required=True, validate=checks)
+    return Text(required=True, validate=checks)
 
 
-def optional(*validators: Any) -> fields.String:
+def optional(*validators: Any) -> Text:
     """An optional column (empty in the CSV means absent)."""
-    return fields.String(load_default=None, allow_none=True, validate=list(validators))
+    return Text(load_default=None, allow_none=True, validate=list(validators))
 
 
 def blank_to_none(data: Any) -> Any:
@@ -71,7 +68,7 @@ def json_resources(
     return to_fhir
 
 
-class MemberSchema(Schema):
+class MemberSchema(FeedSchema):
     """One enrollment row -> ``MemberRecord``."""
 
     member_id = text(KEY)
@@ -117,12 +114,10 @@ class MemberSchema(Schema):
     payer_state = text(STATE)
     payer_postal_code = text(POSTAL)
 
-    @pre_load
-    def _blanks(self, data: Any, **_: Any) -> Any:
+    def prepare(self, data: Any) -> Any:
         return blank_to_none(data)
 
-    @validates_schema
-    def _rules(self, data: dict[str, Any], **_: Any) -> None:
+    def check(self, data: dict[str, Any]) -> None:
         if data.get("coverage_end") and data["coverage_end"] < data["coverage_start"]:
             raise ValidationError("must not be before coverage_start", "coverage_end")
         self_row = data["relationship"] == "self"
@@ -133,8 +128,7 @@ class MemberSchema(Schema):
         if data.get("deceased_date") and data["deceased_date"] < data["birth_date"]:
             raise ValidationError("must not be before birth_date", "deceased_date")
 
-    @post_load
-    def _record(self, data: dict[str, Any], **_: Any) -> MemberRecord:
+    def make(self, data: dict[str, Any]) -> MemberRecord:
         payer = PayerRecord(
             key=data.pop("payer_key"),
             name=data.pop("payer_name"),

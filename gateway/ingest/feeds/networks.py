@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import validate
 
+from gateway.ingest.feeds.fields import Flag, QuickList, Text
 from gateway.ingest.feeds.kind import FeedKind
 from gateway.ingest.feeds.providers import directory_kind
 from gateway.ingest.feeds.providers_fields import (
@@ -16,6 +17,7 @@ from gateway.ingest.feeds.providers_fields import (
     keys,
     one_of,
 )
+from gateway.ingest.feeds.schema import QuickNested
 from mappings import network
 from mappings.directory_records import NetworkRecord, OrganizationAffiliationRecord
 
@@ -26,13 +28,13 @@ class NetworkSchema(RecordSchema):
     """One line of ``networks.jsonl``."""
 
     record = NetworkRecord
-    key = fields.String(required=True, validate=KEY)
-    name = fields.String(required=True, validate=validate.Length(1, 200))
-    owner_key = fields.String(required=True, validate=KEY)
-    phone = fields.String(required=True, validate=validate.Length(7, 25))
-    address = fields.Nested(AddressSchema, required=True)
-    aliases = fields.List(fields.String(), load_default=list)
-    contact = fields.Nested(ContactSchema, load_default=None)
+    key = Text(required=True, validate=KEY)
+    name = Text(required=True, validate=validate.Length(1, 200))
+    owner_key = Text(required=True, validate=KEY)
+    phone = Text(required=True, validate=validate.Length(7, 25))
+    address = QuickNested(AddressSchema, required=True)
+    aliases = QuickList(Text(), load_default=list)
+    contact = QuickNested(ContactSchema, load_default=None)
     coverage_area_keys = keys()
     endpoint_keys = keys()
 
@@ -41,19 +43,19 @@ class OrganizationAffiliationSchema(RecordSchema):
     """One line of ``organization_affiliations.jsonl``."""
 
     record = OrganizationAffiliationRecord
-    key = fields.String(required=True, validate=KEY)
-    primary_org_key = fields.String(required=True, validate=KEY)
-    participating_org_key = fields.String(required=True, validate=KEY)
-    role_code = fields.String(required=True, validate=one_of("OrganizationAffiliationRoleCS"))
+    key = Text(required=True, validate=KEY)
+    primary_org_key = Text(required=True, validate=KEY)
+    participating_org_key = Text(required=True, validate=KEY)
+    role_code = Text(required=True, validate=one_of("OrganizationAffiliationRoleCS"))
     network_keys = keys()
-    specialties = fields.List(fields.Nested(CodeSchema), load_default=list)
+    specialties = QuickList(QuickNested(CodeSchema), load_default=list)
     location_keys = keys()
     service_keys = keys()
     endpoint_keys = keys()
-    phone = fields.String(load_default=None, validate=validate.Length(7, 25))
-    start = fields.String(load_default=None, validate=DATE)
-    end = fields.String(load_default=None, validate=DATE)
-    active = fields.Boolean(load_default=True)
+    phone = Text(load_default=None, validate=validate.Length(7, 25))
+    start = Text(load_default=None, validate=DATE)
+    end = Text(load_default=None, validate=DATE)
+    active = Flag(load_default=True)
 
 
 KINDS: tuple[FeedKind, ...] = (

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import validate
 
+from gateway.ingest.feeds.fields import QuickList, Text
 from gateway.ingest.feeds.kind import FeedKind
 from gateway.ingest.feeds.providers import directory_kind
 from gateway.ingest.feeds.providers_fields import (
@@ -14,6 +15,7 @@ from gateway.ingest.feeds.providers_fields import (
     keys,
     one_of,
 )
+from gateway.ingest.feeds.schema import QuickNested
 from mappings import plans
 from mappings.directory_records import InsurancePlanRecord
 
@@ -22,21 +24,19 @@ class InsurancePlanSchema(RecordSchema):
     """One line of ``insurance_plans.jsonl``."""
 
     record = InsurancePlanRecord
-    key = fields.String(required=True, validate=KEY)
-    name = fields.String(required=True, validate=validate.Length(1, 200))
-    product_type = fields.String(required=True, validate=one_of("InsuranceProductTypeCS"))
-    plan_type = fields.String(required=True, validate=one_of("InsurancePlanTypeCS"))
-    owner_key = fields.String(required=True, validate=KEY)
-    administrator_key = fields.String(required=True, validate=KEY)
-    network_keys = fields.List(
-        fields.String(validate=KEY), required=True, validate=validate.Length(1)
-    )
+    key = Text(required=True, validate=KEY)
+    name = Text(required=True, validate=validate.Length(1, 200))
+    product_type = Text(required=True, validate=one_of("InsuranceProductTypeCS"))
+    plan_type = Text(required=True, validate=one_of("InsurancePlanTypeCS"))
+    owner_key = Text(required=True, validate=KEY)
+    administrator_key = Text(required=True, validate=KEY)
+    network_keys = QuickList(Text(validate=KEY), required=True, validate=validate.Length(1))
     coverage_area_keys = keys()
-    aliases = fields.List(fields.String(), load_default=list)
-    identifier = fields.String(load_default=None)
-    start = fields.String(load_default=None, validate=DATE)
-    end = fields.String(load_default=None, validate=DATE)
-    contact = fields.Nested(ContactSchema, load_default=None)
+    aliases = QuickList(Text(), load_default=list)
+    identifier = Text(load_default=None)
+    start = Text(load_default=None, validate=DATE)
+    end = Text(load_default=None, validate=DATE)
+    contact = QuickNested(ContactSchema, load_default=None)
     endpoint_keys = keys()
 
 

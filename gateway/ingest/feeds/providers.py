@@ -10,6 +10,7 @@ from typing import Any
 
 from marshmallow import fields, validate
 
+from gateway.ingest.feeds.fields import Flag, QuickList, Text
 from gateway.ingest.feeds.kind import FeedKind, MappedResources
 from gateway.ingest.feeds.providers_fields import (
     ACTIVE_ONLY,
@@ -27,6 +28,7 @@ from gateway.ingest.feeds.providers_fields import (
     npi_check,
     one_of,
 )
+from gateway.ingest.feeds.schema import QuickNested
 from mappings import providers, providers_locations, providers_roles
 from mappings.directory_records import (
     EndpointRecord,
@@ -57,64 +59,62 @@ class PractitionerSchema(RecordSchema):
     """One line of ``practitioners.jsonl``."""
 
     record = PractitionerRecord
-    npi = fields.String(required=True, validate=npi_check)
-    family = fields.String(required=True, validate=validate.Length(1, 60))
-    given = fields.List(fields.String(validate=validate.Length(1, 60)), required=True)
-    phone = fields.String(required=True, validate=PHONE)
-    address = fields.Nested(AddressSchema, required=True)
-    active = fields.Boolean(load_default=True, validate=ACTIVE_ONLY)
-    prefix = fields.String(load_default=None)
-    suffix = fields.String(load_default=None)
-    gender = fields.String(
+    npi = Text(required=True, validate=npi_check)
+    family = Text(required=True, validate=validate.Length(1, 60))
+    given = QuickList(Text(validate=validate.Length(1, 60)), required=True)
+    phone = Text(required=True, validate=PHONE)
+    address = QuickNested(AddressSchema, required=True)
+    active = Flag(load_default=True, validate=ACTIVE_ONLY)
+    prefix = Text(load_default=None)
+    suffix = Text(load_default=None)
+    gender = Text(
         load_default=None, validate=validate.OneOf(["male", "female", "other", "unknown"])
     )
-    languages = fields.List(fields.Nested(LanguageSchema), load_default=list)
-    qualifications = fields.List(fields.Nested(QualificationSchema), load_default=list)
+    languages = QuickList(QuickNested(LanguageSchema), load_default=list)
+    qualifications = QuickList(QuickNested(QualificationSchema), load_default=list)
 
 
 class OrganizationSchema(RecordSchema):
     """One line of ``organizations.jsonl`` (providers, facilities, pharmacies, payers)."""
 
     record = OrganizationRecord
-    key = fields.String(required=True, validate=KEY)
-    name = fields.String(required=True, validate=validate.Length(1, 200))
-    org_type = fields.String(required=True, validate=one_of("OrgTypeCS", exclude=("ntwk",)))
-    phone = fields.String(load_default=None, validate=PHONE)
-    address = fields.Nested(AddressSchema, required=True)
-    npi = fields.String(load_default=None, validate=npi_check)
-    tin = fields.String(load_default=None, validate=validate.Regexp(r"^\d{9}$"))
-    aliases = fields.List(fields.String(), load_default=list)
-    active = fields.Boolean(load_default=True)
+    key = Text(required=True, validate=KEY)
+    name = Text(required=True, validate=validate.Length(1, 200))
+    org_type = Text(required=True, validate=one_of("OrgTypeCS", exclude=("ntwk",)))
+    phone = Text(load_default=None, validate=PHONE)
+    address = QuickNested(AddressSchema, required=True)
+    npi = Text(load_default=None, validate=npi_check)
+    tin = Text(load_default=None, validate=validate.Regexp(r"^\d{9}$"))
+    aliases = QuickList(Text(), load_default=list)
+    active = Flag(load_default=True)
     url = fields.Url(load_default=None)
-    partof_key = fields.String(load_default=None, validate=KEY)
-    description = fields.String(load_default=None)
-    contact = fields.Nested(ContactSchema, load_default=None)
-    qualifications = fields.List(fields.Nested(QualificationSchema), load_default=list)
+    partof_key = Text(load_default=None, validate=KEY)
+    description = Text(load_default=None)
+    contact = QuickNested(ContactSchema, load_default=None)
+    qualifications = QuickList(QuickNested(QualificationSchema), load_default=list)
     coverage_area_keys = keys()
     endpoint_keys = keys()
-    hours = fields.List(fields.Nested(HoursSchema), load_default=list)
+    hours = QuickList(QuickNested(HoursSchema), load_default=list)
 
 
 class LocationSchema(RecordSchema):
     """One line of ``locations.jsonl`` (sites of care and coverage areas)."""
 
     record = LocationRecord
-    key = fields.String(required=True, validate=KEY)
-    name = fields.String(required=True, validate=validate.Length(1, 200))
-    type_code = fields.String(load_default=None, validate=validate.Regexp(r"^[A-Z]{2,10}$"))
-    address = fields.Nested(AddressSchema, required=True)
-    phone = fields.String(load_default=None, validate=PHONE)
-    aliases = fields.List(fields.String(), load_default=list)
-    description = fields.String(load_default=None)
-    managing_org_key = fields.String(load_default=None, validate=KEY)
-    partof_key = fields.String(load_default=None, validate=KEY)
-    hours = fields.List(fields.Nested(HoursSchema), load_default=list)
-    availability_exceptions = fields.String(load_default=None)
-    new_patients = fields.String(load_default=None, validate=one_of("AcceptingPatientsCS"))
-    accessibility = fields.List(
-        fields.String(validate=one_of("AccessibilityCS")), load_default=list
-    )
-    boundary_geojson = fields.String(load_default=None)
+    key = Text(required=True, validate=KEY)
+    name = Text(required=True, validate=validate.Length(1, 200))
+    type_code = Text(load_default=None, validate=validate.Regexp(r"^[A-Z]{2,10}$"))
+    address = QuickNested(AddressSchema, required=True)
+    phone = Text(load_default=None, validate=PHONE)
+    aliases = QuickList(Text(), load_default=list)
+    description = Text(load_default=None)
+    managing_org_key = Text(load_default=None, validate=KEY)
+    partof_key = Text(load_default=None, validate=KEY)
+    hours = QuickList(QuickNested(HoursSchema), load_default=list)
+    availability_exceptions = Text(load_default=None)
+    new_patients = Text(load_default=None, validate=one_of("AcceptingPatientsCS"))
+    accessibility = QuickList(Text(validate=one_of("AccessibilityCS")), load_default=list)
+    boundary_geojson = Text(load_default=None)
     endpoint_keys = keys()
 
 
@@ -122,63 +122,61 @@ class PractitionerRoleSchema(RecordSchema):
     """One line of ``practitioner_roles.jsonl``."""
 
     record = PractitionerRoleRecord
-    key = fields.String(required=True, validate=KEY)
-    practitioner_npi = fields.String(required=True, validate=npi_check)
-    organization_key = fields.String(required=True, validate=KEY)
-    role_code = fields.String(required=True, validate=one_of("ProviderRoleCS"))
-    specialties = fields.List(fields.Nested(CodeSchema), required=True, validate=validate.Length(1))
+    key = Text(required=True, validate=KEY)
+    practitioner_npi = Text(required=True, validate=npi_check)
+    organization_key = Text(required=True, validate=KEY)
+    role_code = Text(required=True, validate=one_of("ProviderRoleCS"))
+    specialties = QuickList(QuickNested(CodeSchema), required=True, validate=validate.Length(1))
     location_keys = keys()
     service_keys = keys()
     network_keys = keys()
     endpoint_keys = keys()
-    phone = fields.String(load_default=None, validate=PHONE)
-    hours = fields.List(fields.Nested(HoursSchema), load_default=list)
-    not_available = fields.List(fields.Nested(UnavailableSchema), load_default=list)
-    new_patients = fields.String(load_default=None, validate=one_of("AcceptingPatientsCS"))
-    credential = fields.Nested(QualificationSchema, load_default=None)
-    start = fields.String(load_default=None, validate=DATE)
-    end = fields.String(load_default=None, validate=DATE)
-    active = fields.Boolean(load_default=True)
+    phone = Text(load_default=None, validate=PHONE)
+    hours = QuickList(QuickNested(HoursSchema), load_default=list)
+    not_available = QuickList(QuickNested(UnavailableSchema), load_default=list)
+    new_patients = Text(load_default=None, validate=one_of("AcceptingPatientsCS"))
+    credential = QuickNested(QualificationSchema, load_default=None)
+    start = Text(load_default=None, validate=DATE)
+    end = Text(load_default=None, validate=DATE)
+    active = Flag(load_default=True)
 
 
 class HealthcareServiceSchema(RecordSchema):
     """One line of ``healthcare_services.jsonl``."""
 
     record = HealthcareServiceRecord
-    key = fields.String(required=True, validate=KEY)
-    organization_key = fields.String(required=True, validate=KEY)
-    name = fields.String(required=True, validate=validate.Length(1, 200))
-    category = fields.String(required=True, validate=one_of("HealthcareServiceCategoryCS"))
-    types = fields.List(fields.Nested(CodeSchema), load_default=list)
-    specialties = fields.List(fields.Nested(CodeSchema), load_default=list)
+    key = Text(required=True, validate=KEY)
+    organization_key = Text(required=True, validate=KEY)
+    name = Text(required=True, validate=validate.Length(1, 200))
+    category = Text(required=True, validate=one_of("HealthcareServiceCategoryCS"))
+    types = QuickList(QuickNested(CodeSchema), load_default=list)
+    specialties = QuickList(QuickNested(CodeSchema), load_default=list)
     location_keys = keys()
     coverage_area_keys = keys()
     endpoint_keys = keys()
-    comment = fields.String(load_default=None)
-    phone = fields.String(load_default=None, validate=PHONE)
-    appointment_required = fields.Boolean(load_default=False)
-    hours = fields.List(fields.Nested(HoursSchema), load_default=list)
-    not_available = fields.List(fields.Nested(UnavailableSchema), load_default=list)
-    availability_exceptions = fields.String(load_default=None)
-    delivery = fields.String(load_default="physical", validate=one_of("DeliveryMethodCS"))
-    virtual_modalities = fields.List(
-        fields.String(validate=one_of("VirtualModalitiesCS")), load_default=list
-    )
-    new_patients = fields.String(load_default=None, validate=one_of("AcceptingPatientsCS"))
-    active = fields.Boolean(load_default=True)
+    comment = Text(load_default=None)
+    phone = Text(load_default=None, validate=PHONE)
+    appointment_required = Flag(load_default=False)
+    hours = QuickList(QuickNested(HoursSchema), load_default=list)
+    not_available = QuickList(QuickNested(UnavailableSchema), load_default=list)
+    availability_exceptions = Text(load_default=None)
+    delivery = Text(load_default="physical", validate=one_of("DeliveryMethodCS"))
+    virtual_modalities = QuickList(Text(validate=one_of("VirtualModalitiesCS")), load_default=list)
+    new_patients = Text(load_default=None, validate=one_of("AcceptingPatientsCS"))
+    active = Flag(load_default=True)
 
 
 class EndpointSchema(RecordSchema):
     """One line of ``endpoints.jsonl``."""
 
     record = EndpointRecord
-    key = fields.String(required=True, validate=KEY)
-    name = fields.String(required=True, validate=validate.Length(1, 200))
+    key = Text(required=True, validate=KEY)
+    name = Text(required=True, validate=validate.Length(1, 200))
     address = fields.Url(required=True, schemes={"https"})
-    connection_type = fields.String(required=True, validate=one_of("EndpointConnectionTypeCS"))
-    managing_org_key = fields.String(required=True, validate=KEY)
-    usecase = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3,12}$"))
-    mime_types = fields.List(fields.String(), load_default=lambda: ["application/fhir+json"])
+    connection_type = Text(required=True, validate=one_of("EndpointConnectionTypeCS"))
+    managing_org_key = Text(required=True, validate=KEY)
+    usecase = Text(required=True, validate=validate.Regexp(r"^[A-Z]{3,12}$"))
+    mime_types = QuickList(Text(), load_default=lambda: ["application/fhir+json"])
     contact_email = fields.Email(load_default=None)
 
 

@@ -11,8 +11,10 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate
+from marshmallow import ValidationError, fields, validate
 
+from gateway.ingest.feeds.fields import Flag, QuickList, Real, Text
+from gateway.ingest.feeds.schema import FeedSchema, QuickNested
 from mappings.directory_records import (
     AddressRecord,
     CodeRecord,
@@ -70,18 +72,17 @@ def to_record(cls: type[Any], data: dict[str, Any]) -> Any:
     return cls(**values)
 
 
-def keys(**kwargs: Any) -> fields.List[str]:
+def keys(**kwargs: Any) -> QuickList:
     """A list of source keys (defaults to empty)."""
-    return fields.List(fields.String(validate=KEY), load_default=list, **kwargs)
+    return QuickList(Text(validate=KEY), load_default=list, **kwargs)
 
 
-class RecordSchema(Schema):
+class RecordSchema(FeedSchema):
     """A schema whose ``load`` returns the dataclass named by ``record``."""
 
     record: type[Any]
 
-    @post_load
-    def make(self, data: dict[str, Any], **_kwargs: Any) -> Any:
+    def make(self, data: dict[str, Any]) -> Any:
         """The record for this row."""
         return to_record(self.record, data)
 
@@ -90,32 +91,32 @@ class AddressSchema(RecordSchema):
     """``{lines, city, state, postal_code, country?, latitude?, longitude?}``."""
 
     record = AddressRecord
-    lines = fields.List(fields.String(validate=validate.Length(1, 100)), load_default=list)
-    city = fields.String(required=True, validate=validate.Length(1, 60))
-    state = fields.String(required=True, validate=STATE)
-    postal_code = fields.String(required=True, validate=POSTAL)
-    country = fields.String(load_default="US", validate=validate.Length(2, 2))
-    latitude = fields.Float(load_default=None, validate=validate.Range(-90, 90))
-    longitude = fields.Float(load_default=None, validate=validate.Range(-180, 180))
+    lines = QuickList(Text(validate=validate.Length(1, 100)), load_default=list)
+    city = Text(required=True, validate=validate.Length(1, 60))
+    state = Text(required=True, validate=STATE)
+    postal_code = Text(required=True, validate=POSTAL)
+    country = Text(load_default="US", validate=validate.Length(2, 2))
+    latitude = Real(load_default=None, validate=validate.Range(-90, 90))
+    longitude = Real(load_default=None, validate=validate.Range(-180, 180))
 
 
 class HoursSchema(RecordSchema):
     """``{days, all_day?, opening?, closing?}``."""
 
     record = HoursRecord
-    days = fields.List(fields.String(validate=validate.OneOf(DAYS)), required=True)
-    all_day = fields.Boolean(load_default=False)
-    opening = fields.String(load_default=None, validate=TIME)
-    closing = fields.String(load_default=None, validate=TIME)
+    days = QuickList(Text(validate=validate.OneOf(DAYS)), required=True)
+    all_day = Flag(load_default=False)
+    opening = Text(load_default=None, validate=TIME)
+    closing = Text(load_default=None, validate=TIME)
 
 
 class UnavailableSchema(RecordSchema):
     """``{description, start?, end?}``."""
 
     record = UnavailableRecord
-    description = fields.String(required=True, validate=validate.Length(1, 200))
-    start = fields.String(load_default=None, validate=DATE)
-    end = fields.String(load_default=None, validate=DATE)
+    description = Text(required=True, validate=validate.Length(1, 200))
+    start = Text(load_default=None, validate=DATE)
+    end = Text(load_default=None, validate=DATE)
 
 
 class CodeSchema(RecordSchema):
@@ -123,36 +124,36 @@ class CodeSchema(RecordSchema):
 
     record = CodeRecord
     system = fields.Url(required=True, schemes={"http", "https", "urn"})
-    code = fields.String(required=True, validate=validate.Length(1, 64))
-    display = fields.String(load_default=None)
+    code = Text(required=True, validate=validate.Length(1, 64))
+    display = Text(load_default=None)
 
 
 class QualificationSchema(RecordSchema):
     """``{code, issuer, status, identifier?, start?, end?, where_valid?}``."""
 
     record = QualificationRecord
-    code = fields.Nested(CodeSchema, required=True)
-    issuer = fields.String(required=True, validate=validate.Length(1, 200))
+    code = QuickNested(CodeSchema, required=True)
+    issuer = Text(required=True, validate=validate.Length(1, 200))
     # Plan-Net 1.1.0 fixes the status to "active": only active credentials are published.
-    status = fields.String(required=True, validate=validate.OneOf(["active"]))
-    identifier = fields.String(load_default=None)
-    start = fields.String(load_default=None, validate=DATE)
-    end = fields.String(load_default=None, validate=DATE)
-    where_valid = fields.String(load_default=None, validate=STATE)
+    status = Text(required=True, validate=validate.OneOf(["active"]))
+    identifier = Text(load_default=None)
+    start = Text(load_default=None, validate=DATE)
+    end = Text(load_default=None, validate=DATE)
+    where_valid = Text(load_default=None, validate=STATE)
 
 
 class LanguageSchema(RecordSchema):
     """``{code, display, proficiency?}``."""
 
     record = LanguageRecord
-    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$"))
-    display = fields.String(required=True)
-    proficiency = fields.String(load_default=None, validate=one_of("LanguageProficiencyCS"))
+    code = Text(required=True, validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$"))
+    display = Text(required=True)
+    proficiency = Text(load_default=None, validate=one_of("LanguageProficiencyCS"))
 
 
 class ContactSchema(RecordSchema):
     """``{name, phone}``."""
 
     record = ContactRecord
-    name = fields.String(required=True, validate=validate.Length(1, 100))
-    phone = fields.String(required=True, validate=validate.Length(7, 25))
+    name = Text(required=True, validate=validate.Length(1, 100))
+    phone = Text(required=True, validate=validate.Length(7, 25))
