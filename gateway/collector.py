@@ -22,13 +22,38 @@ def tune_for_batches() -> None:
     gc.set_threshold(*BATCH_THRESHOLD)
 
 
+def collect_per_batch() -> None:
+    """Freeze what is alive now and collect only in :func:`between_batches`, for good.
+
+    For work that calls :func:`between_batches` after every batch (feed loads). Even at the
+    thresholds above, the collector kept walking the live batch (a 500-claim batch holds about
+    120,000 dicts and lists) and promoting it, about a fifth of a feed load's CPU; between two
+    batches almost nothing is alive, so a collection there is cheap, and it still frees the rare
+    cycle (an exception's traceback) a batch leaves.
+    """
+    gc.freeze()
+    gc.disable()
+
+
+def between_batches() -> None:
+    """Collect the young generations: the cycles the last batch left, if any."""
+    gc.collect(1)
+
+
 @contextmanager
-def batch_collector() -> Iterator[None]:
-    """:func:`tune_for_batches` while the block runs; the previous setting afterwards."""
-    threshold = gc.get_threshold()
-    tune_for_batches()
+def batch_collector(*, per_batch: bool = False) -> Iterator[None]:
+    """:func:`tune_for_batches` (or, ``per_batch``, :func:`collect_per_batch`) while the block
+    runs; the previous setting afterwards.
+    """
+    threshold, enabled = gc.get_threshold(), gc.isenabled()
+    if per_batch:
+        collect_per_batch()
+    else:
+        tune_for_batches()
     try:
         yield
     finally:
         gc.set_threshold(*threshold)
+        if enabled:
+            gc.enable()
         gc.unfreeze()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Connection, Engine
 
-from gateway.collector import batch_collector
+from gateway.collector import batch_collector, between_batches
 from gateway.ingest.feeds.kind import FeedKind
 from gateway.ingest.feeds.prepare import (
     Batch,
@@ -125,14 +125,17 @@ def _load(
     """
     report = LoadReport()
     written: set[tuple[str, str]] = set()  # a resource many rows make: written once per load
-    with batch_collector(), engine.connect() as conn:
+    with batch_collector(per_batch=True), engine.connect() as conn:
         for kind, part in _prepared(files, batch_rows, pool):
             report.merge(part.report)
             fresh = [(r, rows) for r, rows in part.resources if _key(r) not in written]
             written.update(_key(r) for r, _rows in fresh)
             _write(conn, kind, fresh, report)
+            rows = part.report.rows
+            del part, fresh
+            between_batches()
             if progress:
-                progress(part.report.rows)
+                progress(rows)
     return report
 
 
@@ -177,7 +180,8 @@ def _prepared(
     """Batches ready to write, in order, computed here or (bounded) in worker processes.
 
     The first batch of the load is prepared here: a load of one batch never waits for
-    processes to start, and the workers, forked after it, inherit its warm caches.
+    processes to start, and the workers, forked after it, inherit its warm caches: models,
+    search plans, shapes checked.
     """
     batches: Iterator[tuple[Path, FeedKind, Batch]] = (
         (path, kind, b) for path, kind in files for b in chunks(path, kind, batch_rows)
@@ -186,7 +190,8 @@ def _prepared(
     if first is None:
         return
     path, first_kind, batch = first
-    prepared = prepare(first_kind, path, batch, pool.checks)
+    with_workers = pool.count > 1
+    prepared = prepare(first_kind, path, batch, pool.checks, complete=with_workers)
     second = next(batches, None)
     if second is None:
         yield first_kind, prepared

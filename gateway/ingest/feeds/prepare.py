@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 from marshmallow import Schema, ValidationError
 
-from gateway.collector import tune_for_batches
+from gateway.collector import between_batches, collect_per_batch
 from gateway.ingest.feeds.kind import FeedKind
 from gateway.ingest.feeds.registry import kind_named
 from gateway.ingest.feeds.report import LoadReport, RowError
@@ -142,18 +142,28 @@ _WORKER: dict[str, Checks] = {}
 def start_worker(shapes: ShapeCheck) -> None:
     """Worker-process initializer: the load's shape checks so far, and the tuned collector."""
     _WORKER["checks"] = Checks(shapes, set())
-    tune_for_batches()
+    collect_per_batch()
 
 
 def prepare_in_worker(name: str, path: Path, batch: Batch) -> Prepared:
-    """Worker entry point: the kind travels by name (FeedKind holds functions).
-
-    Here the resources are extracted and serialized too, so the writing process only splices
-    their version in and runs the SQL.
-    """
+    """Worker entry point: the kind travels by name (FeedKind holds functions)."""
+    between_batches()  # the previous batch is gone: collect what it left
     checks = _WORKER.get("checks") or Checks(ShapeCheck(), set())
     checks.seen = set()  # per batch here: the main process drops repeats across batches
-    resources, report = _mapped(kind_named(name), path, batch, checks)
+    return prepare(kind_named(name), path, batch, checks, complete=True)
+
+
+def prepare(
+    kind: FeedKind, path: Path, batch: Batch, checks: Checks, *, complete: bool = False
+) -> Prepared:
+    """Parse, validate, map and check one batch of rows: the mapped resources, unindexed.
+
+    ``complete`` (in workers, and for what they inherit): extract and serialize them too, so
+    the writing process only splices their version in and runs the SQL.
+    """
+    resources, report = _mapped(kind, path, batch, checks)
+    if not complete:
+        return Prepared([(r, None) for r in resources], report)
     started = time.process_time()
     indexed = [(r, extract(str(r["resourceType"]), r)) for r in resources]
     index_done = time.process_time()
@@ -163,12 +173,6 @@ def prepare_in_worker(name: str, path: Path, batch: Batch) -> Prepared:
     report.seconds["index"] += index_done - started
     report.seconds["serialize"] += time.process_time() - index_done
     return Prepared(serialized, report)
-
-
-def prepare(kind: FeedKind, path: Path, batch: Batch, checks: Checks) -> Prepared:
-    """Parse, validate, map and check one batch of rows: the mapped resources, unindexed."""
-    resources, report = _mapped(kind, path, batch, checks)
-    return Prepared([(r, None) for r in resources], report)
 
 
 def _mapped(

@@ -1,4 +1,4 @@
-"""The structure check once per resource shape (ADR 0004), and its check-every option."""
+"""The structure check once per element shape (ADR 0004), and its check-every option."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from gateway.ingest.feeds import shapes
 from gateway.ingest.feeds.kind import FeedKind, MappedResources
 from gateway.ingest.feeds.loader import default_workers, load_file, load_paths
 from gateway.ingest.feeds.registry import kind_named
-from gateway.ingest.feeds.shapes import ShapeCheck, shape_of
+from gateway.ingest.feeds.shapes import ShapeCheck, element_shapes
 from gateway.store.tables import resource
 from tests.integration.feeds.pool import small_pool
 
@@ -30,7 +30,7 @@ def _patient(**extra: Any) -> dict[str, Any]:
 def test_shape_ignores_values_and_repeated_items() -> None:
     one = _patient(name=[{"family": "Ames", "given": ["Ann"]}])
     two = _patient(id="p2", name=[{"family": "Bo", "given": ["Bea", "Bel"]}] * 3)
-    assert shape_of(one) == shape_of(two)
+    assert set(element_shapes(one)) == set(element_shapes(two))
 
 
 @pytest.mark.unit
@@ -43,14 +43,39 @@ def test_shape_ignores_values_and_repeated_items() -> None:
     ],
 )
 def test_shape_differs_on_kind_or_elements(other: dict[str, Any]) -> None:
-    assert shape_of(_patient(active=True)) != shape_of(other)
+    assert set(element_shapes(_patient(active=True))) != set(element_shapes(other))
 
 
 @pytest.mark.unit
 def test_items_with_different_choices_differ_from_one_item_with_both() -> None:
     apart = _patient(extension=[{"url": "a", "valueString": "x"}, {"url": "b", "valueCode": "y"}])
     both = _patient(extension=[{"url": "a", "valueString": "x", "valueCode": "y"}])
-    assert shape_of(apart) != shape_of(both)
+    assert not set(element_shapes(apart)).issuperset(element_shapes(both))
+
+
+@pytest.mark.unit
+def test_contained_resources_are_shaped_by_their_type() -> None:
+    encounter = _patient(contained=[{"resourceType": "Encounter", "id": "e", "status": "x"}])
+    other = _patient(contained=[{"resourceType": "Location", "id": "e", "status": "x"}])
+    assert not set(element_shapes(encounter)).issuperset(element_shapes(other))
+
+
+@pytest.mark.unit
+def test_known_elements_in_a_new_combination_need_no_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    checked = _counting(monkeypatch)
+    check = ShapeCheck()
+    given = {"family": "Ames", "given": ["Ann"]}
+    assert check.issues(_patient(name=[{"family": "Ames"}])) == []
+    assert check.issues(_patient(name=[given])) == []
+    assert len(checked) == 2
+    # both kinds of name in one resource: every element shape is known, so no check
+    assert check.issues(_patient(name=[{"family": "Bo"}, given, given])) == []
+    assert len(checked) == 2
+    # a known element under a new key is a new element shape (the path is part of it)
+    assert check.issues(_patient(name=[given], contact=[{"name": given}])) == []
+    assert len(checked) == 3
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[Mapping[str, Any]]:
@@ -73,7 +98,7 @@ def test_each_passing_shape_is_checked_once(monkeypatch: pytest.MonkeyPatch) -> 
         assert check.issues(_patient(id=f"p{n}", active=True)) == []
     assert check.issues(_patient(gender="female")) == []
     assert len(checked) == 2
-    assert check.shapes == 2
+    assert check.shapes == 3  # two kinds of Patient element, one of name
 
 
 @pytest.mark.unit
