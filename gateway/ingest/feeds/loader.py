@@ -41,6 +41,7 @@ from gateway.ingest.feeds.report import STAGES, LoadReport, RowError
 from gateway.ingest.feeds.shapes import ShapeCheck
 from gateway.search.extract import IndexRows
 from gateway.store.bulk import upsert_many
+from gateway.store.engine import bulk_checkpoints
 from gateway.store.serialized import Serialized
 
 __all__ = ["STAGES", "LoadReport", "RowError", "feed_files", "load_paths", "map_row", "read_rows"]
@@ -125,7 +126,7 @@ def _load(
     """
     report = LoadReport()
     written: set[tuple[str, str]] = set()  # a resource many rows make: written once per load
-    with batch_collector(per_batch=True), engine.connect() as conn:
+    with batch_collector(per_batch=True), engine.connect() as conn, bulk_checkpoints(conn):
         for kind, part in _prepared(files, batch_rows, pool):
             report.merge(part.report)
             fresh = [(r, rows) for r, rows in part.resources if _key(r) not in written]

@@ -193,3 +193,29 @@ def test_cli_refuses_bad_counts(
         main(["feeds", "load", *flags, str(demo_dir)])
     assert exited.value.code == 2
     assert flags[0] in capsys.readouterr().err
+
+
+def test_sqlite_checkpoints_less_often_only_during_a_load(demo_dir: Path, tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'wal.db'}", pool_size=1)
+    upgrade(engine)
+
+    def pages() -> int:
+        with engine.connect() as conn:
+            dbapi = conn.connection.dbapi_connection
+            assert dbapi is not None
+            return int(dbapi.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+
+    during: list[int] = []
+
+    def progress(_rows: int) -> None:
+        with engine.connect() as conn:  # the pool's other connections keep the default
+            dbapi = conn.connection.dbapi_connection
+            assert dbapi is not None
+            during.append(int(dbapi.execute("PRAGMA wal_autocheckpoint").fetchone()[0]))
+
+    before = pages()
+    load_paths(engine, [demo_dir / "members.csv"], progress=progress)
+    assert during
+    assert set(during) == {before}
+    assert pages() == before  # the load's own connection went back to the pool restored
+    engine.dispose()
