@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from gateway.search.extract import IndexRows, extract
 from gateway.store import indexing, positional
+from gateway.store.indexing import TableRows
 from gateway.store.records import StoredResource, WriteOutcome, as_utc
 from gateway.store.repository import ARCHIVE, VersionConflict, later_than, now_ms
 from gateway.store.serialized import Serialized
@@ -24,7 +25,8 @@ from gateway.store.tables import resource, resource_history
 Body = Mapping[str, Any] | Serialized  # a body with its id, or one serialized ahead
 Item = tuple[str, Body]  # (resource type, body)
 Current = tuple[int, int, datetime, bool, str]  # rid, version, last_updated, deleted, hash
-_Entry = tuple[str, Body, IndexRows | None]
+Index = IndexRows | TableRows  # extracted rows, or already laid out per table
+_Entry = tuple[str, Body, Index | None]
 
 
 def upsert_many(
@@ -32,7 +34,7 @@ def upsert_many(
     items: Sequence[Item],
     *,
     mapping_version: str | None = None,
-    index_rows: Sequence[IndexRows | None] | None = None,
+    index_rows: Sequence[Index | None] | None = None,
 ) -> list[tuple[StoredResource | None, WriteOutcome]]:
     """Upsert every item by its id, in order; run inside the caller's transaction.
 
@@ -45,7 +47,7 @@ def upsert_many(
     """
     if index_rows is not None and len(index_rows) != len(items):
         raise ValueError("index_rows must hold one entry per item")
-    rows: Sequence[IndexRows | None] = index_rows or [None] * len(items)
+    rows: Sequence[Index | None] = index_rows or [None] * len(items)
     entries = [
         (rtype, body, extracted) for (rtype, body), extracted in zip(items, rows, strict=True)
     ]
@@ -217,7 +219,7 @@ def _write_history_and_index(
     new_rows: list[dict[str, Any]],
     changed_rows: list[dict[str, Any]],
     rids: dict[tuple[str, str], int],
-    given: dict[tuple[str, str], tuple[Body, IndexRows | None]],
+    given: dict[tuple[str, str], tuple[Body, Index | None]],
 ) -> None:
     history = [
         _values(resource_history, _history_row(row, rids, method))
@@ -235,8 +237,8 @@ def _key(row: dict[str, Any]) -> tuple[str, str]:
 
 
 def _index_of(
-    row: dict[str, Any], given: dict[tuple[str, str], tuple[Body, IndexRows | None]]
-) -> IndexRows:
+    row: dict[str, Any], given: dict[tuple[str, str], tuple[Body, Index | None]]
+) -> Index:
     """The index rows the caller extracted, or those extracted here, for written rows only.
 
     Extracting from the item's body equals extracting from the stored one: the server-set

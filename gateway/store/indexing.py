@@ -48,9 +48,10 @@ def write_index_many(
 
 
 def write_rows_many(
-    conn: Connection, items: Sequence[tuple[int, str, IndexRows]], fresh: bool = False
+    conn: Connection, items: Sequence[tuple[int, str, IndexRows | TableRows]], fresh: bool = False
 ) -> None:
-    """Replace the index rows of many resources with rows already extracted (``extract``).
+    """Replace the index rows of many resources with rows already extracted (``extract``),
+    or already laid out per table (:func:`table_rows`).
 
     Loads extract in their prepare stage (worker processes), outside the write transaction.
     """
@@ -84,24 +85,41 @@ def _pipelined(conn: Connection) -> Iterator[None]:
         yield
 
 
+# The index rows of one resource ready for insertion but for their leading rid, per table
+# (:func:`table_rows`): made where the resource is prepared (a load's worker process), so the
+# writing process only puts the rid in front (bench/README.md, "Feed load").
+TableRows = dict[str, list[tuple[Any, ...]]]
+_TABLES = {table.name: table for table in ALL_TABLES}
+
+
+def table_rows(resource_type: str, rows: IndexRows) -> TableRows:
+    """``rows`` as tuples in column order after ``rid``, per table name."""
+    out: TableRows = {}
+    for kind, kind_rows in rows.rows.items():
+        table = VALUE_TABLES[kind]
+        # A row may stop before the last columns (``grp``: only grouped composites).
+        width = len(table.columns) - 2
+        out[table.name] = [
+            (resource_type, *row, *(None,) * (width - len(row))) for row in kind_rows
+        ]
+    if rows.patients:
+        out[search_compartment.name] = [(pid,) for pid in sorted(rows.patients)]
+    return out
+
+
 def _table_rows(
-    extracted: Iterable[tuple[int, str, IndexRows]],
+    extracted: Iterable[tuple[int, str, IndexRows | TableRows]],
 ) -> list[tuple[Table, list[tuple[Any, ...]]]]:
     """The rows to insert per index table, as tuples in column order."""
     batches: dict[str, list[tuple[Any, ...]]] = {}
-    members: list[tuple[Any, ...]] = []
     for rid, rtype, rows in extracted:
-        for kind, kind_rows in rows.rows.items():
-            # A row may stop before the last columns (``grp``: only grouped composites).
-            width = len(VALUE_TABLES[kind].columns) - 2
-            batches.setdefault(kind, []).extend(
-                (rid, rtype, *row, *(None,) * (width - len(row))) for row in kind_rows
-            )
-        members.extend((rid, pid) for pid in sorted(rows.patients))
-    tables = [(VALUE_TABLES[kind], batch) for kind, batch in batches.items()]
-    if members:
-        tables.append((search_compartment, members))
-    return tables
+        ready = rows if isinstance(rows, dict) else table_rows(rtype, rows)
+        for name, tuples in ready.items():
+            batch = batches.get(name)
+            if batch is None:
+                batch = batches[name] = []
+            batch.extend([(rid, *row) for row in tuples])
+    return [(_TABLES[name], batch) for name, batch in batches.items()]
 
 
 def _copy(conn: Connection, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:

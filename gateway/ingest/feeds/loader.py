@@ -39,9 +39,9 @@ from gateway.ingest.feeds.prepare import (
 from gateway.ingest.feeds.registry import feed_kinds
 from gateway.ingest.feeds.report import STAGES, LoadReport, RowError
 from gateway.ingest.feeds.shapes import ShapeCheck
-from gateway.search.extract import IndexRows
 from gateway.store.bulk import upsert_many
 from gateway.store.engine import bulk_checkpoints
+from gateway.store.indexing import TableRows
 from gateway.store.serialized import Serialized
 
 __all__ = ["STAGES", "LoadReport", "RowError", "feed_files", "load_paths", "map_row", "read_rows"]
@@ -220,7 +220,7 @@ def _prepared(
 def _write(
     conn: Connection,
     kind: FeedKind,
-    batch: list[tuple[Resource, IndexRows | None]],
+    batch: list[tuple[Resource, TableRows | None]],
     report: LoadReport,
 ) -> None:
     """Upsert one batch in one transaction, with the index rows extracted beforehand."""

@@ -26,7 +26,8 @@ from gateway.ingest.feeds.kind import FeedKind
 from gateway.ingest.feeds.registry import kind_named
 from gateway.ingest.feeds.report import LoadReport, RowError
 from gateway.ingest.feeds.shapes import ShapeCheck
-from gateway.search.extract import IndexRows, extract
+from gateway.search.extract import extract
+from gateway.store.indexing import TableRows, table_rows
 from gateway.store.serialized import Serialized
 
 
@@ -64,7 +65,7 @@ class Prepared:
     the writer extracts and serializes what it writes only (an unchanged reload costs neither).
     """
 
-    resources: list[tuple[Resource, IndexRows | None]]
+    resources: list[tuple[Resource, TableRows | None]]
     report: LoadReport
 
 
@@ -165,9 +166,11 @@ def prepare(
     if not complete:
         return Prepared([(r, None) for r in resources], report)
     started = time.process_time()
-    indexed = [(r, extract(str(r["resourceType"]), r)) for r in resources]
+    indexed = [
+        (r, table_rows(rtype := str(r["resourceType"]), extract(rtype, r))) for r in resources
+    ]
     index_done = time.process_time()
-    serialized: list[tuple[Resource, IndexRows | None]] = [
+    serialized: list[tuple[Resource, TableRows | None]] = [
         (Serialized.of(str(r["resourceType"]), str(r["id"]), r), rows) for r, rows in indexed
     ]
     report.seconds["index"] += index_done - started

@@ -14,7 +14,7 @@ from gateway.search.extract import extract
 from gateway.store import bulk
 from gateway.store.bulk import upsert_many
 from gateway.store.index_tables import ALL_TABLES
-from gateway.store.indexing import COPY_MIN_ROWS
+from gateway.store.indexing import COPY_MIN_ROWS, table_rows
 from gateway.store.records import WriteOutcome
 from gateway.store.repository import Repository
 from gateway.store.serialized import Serialized
@@ -217,3 +217,22 @@ def test_bulk_rows_are_stored_in_the_same_format_as_single_writes(engine: Engine
     assert [type(v) for v in bulk_row] == [type(v) for v in single_row]
     assert [len(str(v)) for v in bulk_row] == [len(str(v)) for v in single_row]
     assert bulk_row[0] == bulk_row[2]
+
+
+def test_rows_laid_out_per_table_are_stored_like_extracted_ones(engine: Engine) -> None:
+    items = [("Patient", _patient(str(i), f"F{i}")) for i in range(5)]
+    with engine.begin() as conn:
+        upsert_many(conn, items, index_rows=[extract(t, b) for t, b in items])
+    extracted = _index_counts(engine)
+    with engine.begin() as conn:
+        for table in ALL_TABLES:
+            conn.execute(delete(table))
+        conn.execute(delete(resource_history))
+        conn.execute(delete(resource))
+    with engine.begin() as conn:
+        laid_out = [table_rows(t, extract(t, b)) for t, b in items]
+        upsert_many(conn, items, index_rows=laid_out)
+    assert _index_counts(engine) == extracted
+    with engine.connect() as conn:
+        ids = matching_ids(conn, "Patient", [("family", "F3")], AccessContext.internal())
+    assert ids == ["3"]
