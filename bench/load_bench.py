@@ -11,6 +11,7 @@ part of it spent on index rows). Never a timed test. Run:
 from __future__ import annotations
 
 import argparse
+import statistics
 import tempfile
 import time
 import uuid
@@ -104,6 +105,11 @@ def postgres_database(server: str) -> Iterator[str]:
         admin.dispose()
 
 
+def rate_of(report: LoadReport, _extra: dict[str, float], wall: float) -> float:
+    """Resources per second of wall time."""
+    return report.resources / wall
+
+
 def row(backend: str, report: LoadReport, extra: dict[str, float], wall: float) -> str:
     """One table row: throughput, the main process's CPU seconds and the stage split.
 
@@ -133,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--check-every", action="store_true", help="structure-check every resource, not per shape"
     )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="repeat every run, interleaved; prints the median"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         feeds = Path(tmp) / "feeds"
@@ -143,15 +152,30 @@ def main(argv: list[str] | None = None) -> int:
             f"{'backend/wk':12} {'rows':>7} {'resources':>9} {'wall s':>7} {'cpu s':>7} "
             f"{'res/s':>7} {header}"
         )
-        for workers in (int(w) for w in args.workers.split(",")):
-            engine = make_engine(f"sqlite:///{Path(tmp) / f'bench{workers}.db'}")
-            print(row(f"sqlite/{workers}", *run(engine, feeds, workers, args.check_every)))
-            engine.dispose()
-            if args.postgres:
-                with postgres_database(args.postgres) as url:
-                    engine = make_engine(url)
-                    print(row(f"pg/{workers}", *run(engine, feeds, workers, args.check_every)))
-                    engine.dispose()
+        rates: dict[str, list[float]] = {}
+        for round_ in range(args.rounds):
+            for workers in (int(w) for w in args.workers.split(",")):
+                db = Path(tmp) / f"bench{workers}-{round_}.db"
+                engine = make_engine(f"sqlite:///{db}")
+                result = run(engine, feeds, workers, args.check_every)
+                print(row(f"sqlite/{workers}", *result))
+                rates.setdefault(f"sqlite/{workers}", []).append(rate_of(*result))
+                engine.dispose()
+                db.unlink()
+                if args.postgres:
+                    with postgres_database(args.postgres) as url:
+                        engine = make_engine(url)
+                        result = run(engine, feeds, workers, args.check_every)
+                        print(row(f"pg/{workers}", *result))
+                        rates.setdefault(f"pg/{workers}", []).append(rate_of(*result))
+                        engine.dispose()
+        if args.rounds > 1:
+            for name, values in rates.items():
+                print(
+                    f"{name:12} resources/s over {len(values)} rounds: "
+                    f"median {statistics.median(values):.0f}, best {max(values):.0f}, "
+                    f"worst {min(values):.0f}"
+                )
     print(f"target: >= {TARGET:.0f} resources/s on SQLite")
     return 0
 

@@ -87,7 +87,7 @@ def _load(args: argparse.Namespace) -> int:
 def summary(report: LoadReport, wall: float) -> str:
     """The closing summary: counts, throughput, the stage split and the first rejected rows.
 
-    Stages up to index are CPU seconds summed over the preparing processes, write is wall
+    Stages up to serialize are CPU seconds summed over the preparing processes, write is wall
     seconds (``gateway.ingest.feeds.report.STAGES``).
     """
     rate = report.resources / max(wall, 1e-9)
