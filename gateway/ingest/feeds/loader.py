@@ -48,6 +48,7 @@ __all__ = ["STAGES", "LoadReport", "RowError", "feed_files", "load_paths", "map_
 
 BATCH_ROWS = 500
 PREFETCH = 4  # batches prepared ahead by the worker pool (bounds memory)
+WARM_ROWS = 50  # rows prepared here before the workers fork, to warm what they inherit
 MAX_WORKERS = 4
 Progress = Callable[[int], None]
 
@@ -181,8 +182,9 @@ def _prepared(
     """Batches ready to write, in order, computed here or (bounded) in worker processes.
 
     The first batch of the load is prepared here: a load of one batch never waits for
-    processes to start, and the workers, forked after it, inherit its warm caches: models,
-    search plans, shapes checked.
+    processes to start. With workers, only its first ``WARM_ROWS`` rows are: enough to warm the
+    caches the workers, forked after them, inherit (models, search plans, shapes checked),
+    without keeping the other core idle for a whole batch.
     """
     batches: Iterator[tuple[Path, FeedKind, Batch]] = (
         (path, kind, b) for path, kind in files for b in chunks(path, kind, batch_rows)
@@ -191,13 +193,17 @@ def _prepared(
     if first is None:
         return
     path, first_kind, batch = first
-    with_workers = pool.count > 1
-    prepared = prepare(first_kind, path, batch, pool.checks, complete=with_workers)
     second = next(batches, None)
     if second is None:
-        yield first_kind, prepared
+        yield first_kind, prepare(first_kind, path, batch, pool.checks)
         return
     batches = chain([second], batches)
+    with_workers = pool.count > 1
+    if with_workers and len(batch.lines) > WARM_ROWS:  # the rest of it goes to the workers
+        rest = Batch(batch.header, batch.lines[WARM_ROWS:], 0.0)
+        batches = chain([(path, first_kind, rest)], batches)
+        batch = Batch(batch.header, batch.lines[:WARM_ROWS], batch.seconds)
+    prepared = prepare(first_kind, path, batch, pool.checks, complete=with_workers)
     with pool.started() as executor:
         if executor is None:
             yield first_kind, prepared

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from gateway.cli import main
 from gateway.ingest.demo.members import write_member_feeds
-from gateway.ingest.feeds.loader import LoadReport, load_paths
+from gateway.ingest.feeds.loader import WARM_ROWS, LoadReport, load_paths
 from gateway.store.engine import make_engine
 from gateway.store.migrate import upgrade
 from gateway.store.repository import Repository
@@ -134,19 +134,34 @@ def _bodies(engine: Engine) -> dict[tuple[str, str], dict[str, object]]:
     return bodies
 
 
+@pytest.fixture(scope="module")
+def larger_demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A plan whose first batch is larger than WARM_ROWS, so that it is split."""
+    out = tmp_path_factory.mktemp("larger-feeds")
+    write_member_feeds(out, small_pool(), WARM_ROWS + 10, seed=5)
+    return out
+
+
+@pytest.mark.parametrize(("plan", "batch_rows"), [("small", 20), ("larger", 3 * WARM_ROWS)])
 def test_worker_processes_load_the_same_resources(
-    engine: Engine, demo_dir: Path, tmp_path: Path
+    engine: Engine,
+    demo_dir: Path,
+    larger_demo_dir: Path,
+    tmp_path: Path,
+    plan: str,
+    batch_rows: int,
 ) -> None:
-    report = load_paths(engine, [demo_dir], batch_rows=20, workers=2)
+    demo_dir = demo_dir if plan == "small" else larger_demo_dir
+    report = load_paths(engine, [demo_dir], batch_rows=batch_rows, workers=2)
     assert report.rejected == 0
     with engine.connect() as conn:
         stored = conn.execute(select(func.count()).select_from(resource)).scalar_one()
     assert stored == report.created > 0
-    again = load_paths(engine, [demo_dir], batch_rows=20)
+    again = load_paths(engine, [demo_dir], batch_rows=batch_rows)
     assert again.unchanged == report.created  # same content hashes as a one-process load
     one_process = make_engine(f"sqlite:///{tmp_path / 'one.db'}")
     upgrade(one_process)
-    load_paths(one_process, [demo_dir], batch_rows=20)
+    load_paths(one_process, [demo_dir], batch_rows=batch_rows)
     assert _bodies(one_process) == _bodies(engine)
     one_process.dispose()
 
