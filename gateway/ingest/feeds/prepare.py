@@ -60,9 +60,10 @@ Resource = Mapping[str, Any] | Serialized
 class Prepared:
     """A batch ready to write: resources with their index rows, and its partial report.
 
-    Prepared in a worker, a resource is :class:`Serialized` (its bytes and hash made there)
-    and comes with its index rows; prepared in the writing process it is the mapped dict, and
-    the writer extracts and serializes what it writes only (an unchanged reload costs neither).
+    In a load with workers a resource is :class:`Serialized` (its bytes and hash made where it
+    was prepared) and comes with its index rows laid out per table; in a load without, it is
+    the mapped dict, and the writer extracts and serializes what it writes only (an unchanged
+    reload costs neither).
     """
 
     resources: list[tuple[Resource, TableRows | None]]
