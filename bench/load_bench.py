@@ -3,9 +3,9 @@
 Generates the demo plan's member-side feeds, loads them into a fresh SQLite file and, with
 ``--postgres URL``, into a throwaway database on that server, then prints resources/s with the
 time split into parse, validate (marshmallow), map, fhir (fhir.resources structure check, once
-per shape unless ``--check-every``), index (extraction) and write (SQL; ``idx-sql`` is the
-part of it spent on index rows). Never a timed test. Run:
-``.venv/bin/python -m bench.load_bench``.
+per element shape unless ``--check-every``), index (extraction), serialize (in workers) and
+write (SQL; ``idx-sql`` is the part of it spent on index rows). Never a timed test. Run:
+``.venv/bin/python -m bench.load_bench [--rounds N]``.
 """
 
 from __future__ import annotations
@@ -137,7 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", help="PostgreSQL server URL (a throwaway DB is created)")
     parser.add_argument("--workers", default="1,2", help="worker process counts to compare")
     parser.add_argument(
-        "--check-every", action="store_true", help="structure-check every resource, not per shape"
+        "--check-every",
+        action="store_true",
+        help="structure-check every resource, not once per element shape",
     )
     parser.add_argument(
         "--rounds", type=int, default=1, help="repeat every run, interleaved; prints the median"

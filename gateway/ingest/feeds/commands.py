@@ -40,7 +40,7 @@ def register(subparsers: Any) -> None:
     load.add_argument(
         "--check-every",
         action="store_true",
-        help="check every resource with the FHIR models, not once per shape (ADR 0004)",
+        help="check every resource with the FHIR models, not once per element shape (ADR 0004)",
     )
     load.set_defaults(func=_load)
     mapped = actions.add_parser("map", help="map feed files to FHIR NDJSON without storing")
