@@ -103,7 +103,8 @@ def chunks(path: Path, kind: FeedKind, batch_rows: int) -> Iterator[Batch]:
 def _raw_lines(path: Path, kind: FeedKind) -> tuple[tuple[str, ...] | None, Iterator[Any]]:
     if kind.file_format == "jsonl":
         return None, _json_lines(path)
-    handle = path.open(encoding="utf-8", newline="")
+    # Bytes that are not UTF-8 are kept as surrogates, so that their row alone is rejected.
+    handle = path.open(encoding="utf-8", errors="surrogateescape", newline="")
     reader = csv.reader(handle)
     header = tuple(next(reader, ()))
     return header, _csv_records(handle, reader)
@@ -130,6 +131,10 @@ def parse(header: tuple[str, ...] | None, line: int, raw: Any) -> Row:
             return Row(line, orjson.loads(raw))
         except orjson.JSONDecodeError:
             return Row(line, "not a valid JSON object")
+    try:
+        "".join(raw).encode("utf-8")
+    except UnicodeEncodeError:
+        return Row(line, "not valid UTF-8 text")
     record: dict[str | None, Any] = dict(zip(header, raw, strict=False))
     if len(raw) > len(header):
         record[None] = raw[len(header) :]

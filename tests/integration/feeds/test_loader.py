@@ -82,21 +82,30 @@ def test_changed_row_makes_exactly_one_new_version(
     assert b"(555) 999-0000" in stored.body
 
 
+@pytest.mark.parametrize("workers", [1, 2])  # rows parsed and checked here or in workers
 def test_rejected_rows_name_file_line_field_and_good_rows_still_load(
-    engine: Engine, demo_dir: Path, tmp_path: Path
+    engine: Engine, demo_dir: Path, tmp_path: Path, workers: int
 ) -> None:
     feeds = _copy(demo_dir, tmp_path)
     lines = (feeds / "members.csv").read_text().splitlines()
     lines[2] = lines[2].replace(lines[2].split(",")[5], "1990-13-45x", 1)  # birth_date, line 3
-    (feeds / "members.csv").write_text("\n".join(lines) + "\n")
+    lines[4] = lines[4] + "\udcff"  # line 5: a byte that is not UTF-8
+    (feeds / "members.csv").write_bytes(
+        ("\n".join(lines) + "\n").encode("utf-8", "surrogateescape")
+    )
     claims = (feeds / "claims.jsonl").read_text().splitlines()
     claims[1] = "{not json"
-    (feeds / "claims.jsonl").write_text("\n".join(claims) + "\n")
-    report = load_paths(engine, [feeds])
+    claims[4] = claims[4][:20] + "\udcff"  # cut short, and not UTF-8 once written
+    (feeds / "claims.jsonl").write_bytes(
+        ("\n".join(claims) + "\n").encode("utf-8", "surrogateescape")
+    )
+    report = load_paths(engine, [feeds], batch_rows=3, workers=workers)
     found = {(e.file, e.line, e.field) for e in report.errors}
     assert ("members.csv", 3, "birth_date") in found
+    assert ("members.csv", 5, "(row)") in found
     assert ("claims.jsonl", 2, "(row)") in found
-    assert report.rejected >= 2
+    assert ("claims.jsonl", 5, "(row)") in found
+    assert report.rejected >= 3
     assert report.created > 0
 
 
