@@ -42,7 +42,7 @@ _H = resource_history.c
 _CURRENT_OF_ROW = and_(
     resource.c.rid == _H.rid, resource.c.version_id == _H.version_id, resource.c.deleted.is_(False)
 )
-HISTORY_COLUMNS = (
+_HISTORY_COLUMNS = (
     _H.rid,
     _H.res_type,
     _H.res_id,
@@ -53,7 +53,7 @@ HISTORY_COLUMNS = (
 )
 _HISTORY_FROM = resource_history.outerjoin(resource, _CURRENT_OF_ROW)
 _VREAD = RawStatement(
-    select(*HISTORY_COLUMNS)
+    select(*_HISTORY_COLUMNS)
     .select_from(_HISTORY_FROM)
     .where(
         _H.res_type == bindparam("t"), _H.res_id == bindparam("i"), _H.version_id == bindparam("v")
@@ -126,7 +126,7 @@ class Repository:
                 )
             )
         stmt = (
-            select(*HISTORY_COLUMNS)
+            select(*_HISTORY_COLUMNS)
             .select_from(_HISTORY_FROM)
             .where(and_(true(), *conds))
             .order_by(h.last_updated.desc(), h.rid.desc(), h.version_id.desc())

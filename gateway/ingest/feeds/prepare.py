@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 from marshmallow import Schema, ValidationError
@@ -80,48 +80,44 @@ class Checks:
 
 def read_rows(path: Path, kind: FeedKind) -> Iterator[Row]:
     """The rows of a CSV (header line 1) or JSON Lines file, with their line numbers."""
-    for batch in chunks(path, kind, 1000):
-        for line, raw in batch.lines:
-            yield parse(batch.header, line, raw)
+    with _open(path, kind) as handle:
+        header, lines = _raw_lines(handle, kind)
+        for line, raw in lines:
+            yield parse(header, line, raw)
 
 
 def chunks(path: Path, kind: FeedKind, batch_rows: int) -> Iterator[Batch]:
     """The file's rows as read, in batches of ``batch_rows``; blank lines are skipped."""
     started = time.process_time()
-    header, lines = _raw_lines(path, kind)
-    batch: list[tuple[int, Any]] = []
-    for item in lines:
-        batch.append(item)
-        if len(batch) == batch_rows:
+    with _open(path, kind) as handle:
+        header, lines = _raw_lines(handle, kind)
+        batch: list[tuple[int, Any]] = []
+        for item in lines:
+            batch.append(item)
+            if len(batch) == batch_rows:
+                yield Batch(header, batch, time.process_time() - started)
+                batch = []
+                started = time.process_time()
+        if batch:
             yield Batch(header, batch, time.process_time() - started)
-            batch = []
-            started = time.process_time()
-    if batch:
-        yield Batch(header, batch, time.process_time() - started)
 
 
-def _raw_lines(path: Path, kind: FeedKind) -> tuple[tuple[str, ...] | None, Iterator[Any]]:
+def _open(path: Path, kind: FeedKind) -> IO[Any]:
+    """JSON Lines as bytes (orjson refuses what is not UTF-8, row by row); CSV as text, with
+    bytes that are not UTF-8 kept as surrogates so that their row alone is rejected."""
     if kind.file_format == "jsonl":
-        return None, _json_lines(path)
-    # Bytes that are not UTF-8 are kept as surrogates, so that their row alone is rejected.
-    handle = path.open(encoding="utf-8", errors="surrogateescape", newline="")
+        return path.open("rb")
+    return path.open(encoding="utf-8", errors="surrogateescape", newline="")
+
+
+def _raw_lines(handle: IO[Any], kind: FeedKind) -> tuple[tuple[str, ...] | None, Iterator[Any]]:
+    """The header (CSV) and the non-blank rows as (line number, raw row)."""
+    if kind.file_format == "jsonl":
+        return None, ((n, text) for n, text in enumerate(handle, start=1) if text.strip())
     reader = csv.reader(handle)
     header = tuple(next(reader, ()))
-    return header, _csv_records(handle, reader)
-
-
-def _json_lines(path: Path) -> Iterator[tuple[int, bytes]]:
-    with path.open("rb") as handle:
-        for number, text in enumerate(handle, start=1):
-            if text.strip():
-                yield number, text
-
-
-def _csv_records(handle: Any, reader: Any) -> Iterator[tuple[int, list[str]]]:
-    with handle:
-        for values in reader:
-            if values:  # csv.DictReader skips empty records too
-                yield reader.line_num, values
+    # csv.DictReader skips empty records too; line_num is read after each record
+    return header, ((reader.line_num, values) for values in reader if values)
 
 
 def parse(header: tuple[str, ...] | None, line: int, raw: Any) -> Row:
