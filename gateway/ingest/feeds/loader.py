@@ -10,14 +10,10 @@ resource writes nothing (``WriteOutcome.UNCHANGED``). The CPU stages live in
 from __future__ import annotations
 
 import fnmatch
-import multiprocessing
 import os
 import time
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from contextlib import contextmanager
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
 
 from sqlalchemy.engine import Connection, Engine
@@ -39,6 +35,7 @@ from gateway.ingest.feeds.prepare import (
 from gateway.ingest.feeds.registry import feed_kinds
 from gateway.ingest.feeds.report import STAGES, LoadReport, RowError
 from gateway.ingest.feeds.shapes import ShapeCheck
+from gateway.ingest.process_pool import ordered_map
 from gateway.store.bulk import upsert_many
 from gateway.store.engine import bulk_checkpoints
 from gateway.store.indexing import TableRows
@@ -148,32 +145,18 @@ def _key(resource: Resource) -> tuple[str, str]:
 
 
 class Workers:
-    """The prepare stage of one load: here, or in worker processes."""
+    """The prepare stage of one load: here, or in that many worker processes."""
 
     def __init__(self, count: int, check_every: bool = False) -> None:
         self.count = count
         self.checks = Checks(ShapeCheck(every=check_every), set())
 
-    @contextmanager
-    def started(self) -> Iterator[Executor | None]:
-        """A process pool for the rest of the load, or None with 1 worker.
 
-        Forked after the load's first batch was prepared here, the workers inherit the warm
-        caches (imported models, schemas, ids) and every shape checked so far.
-        """
-        if self.count <= 1:
-            yield None
-            return
-        executor = ProcessPoolExecutor(
-            self.count,
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=start_worker,
-            initargs=(self.checks.shapes,),
-        )
-        try:
-            yield executor
-        finally:
-            executor.shutdown(cancel_futures=True)
+Task = tuple[str, Path, Batch]  # (kind name, file, rows): FeedKind holds functions
+
+
+def _prepare_task(task: Task) -> Prepared:
+    return prepare_in_worker(*task)
 
 
 def _prepared(
@@ -198,29 +181,28 @@ def _prepared(
         yield first_kind, prepare(first_kind, path, batch, pool.checks)
         return
     batches = chain([second], batches)
-    with_workers = pool.count > 1
-    if with_workers and len(batch.lines) > WARM_ROWS:  # the rest of it goes to the workers
+    if pool.count <= 1:
+        yield first_kind, prepare(first_kind, path, batch, pool.checks)
+        for path, kind, batch in batches:
+            yield kind, prepare(kind, path, batch, pool.checks)
+        return
+    if len(batch.lines) > WARM_ROWS:  # the rest of it goes to the workers
         rest = Batch(batch.header, batch.lines[WARM_ROWS:], 0.0)
         batches = chain([(path, first_kind, rest)], batches)
         batch = Batch(batch.header, batch.lines[:WARM_ROWS], batch.seconds)
-    prepared = prepare(first_kind, path, batch, pool.checks, complete=with_workers)
-    with pool.started() as executor:
-        if executor is None:
-            yield first_kind, prepared
-            for path, kind, batch in batches:
-                yield kind, prepare(kind, path, batch, pool.checks)
-            return
-        pending: deque[tuple[FeedKind, Future[Prepared]]] = deque()
-        for path, kind, batch in islice(batches, PREFETCH):  # at work while the first is written
-            pending.append((kind, executor.submit(prepare_in_worker, kind.name, path, batch)))
-        yield first_kind, prepared
-        for path, kind, batch in batches:
-            pending.append((kind, executor.submit(prepare_in_worker, kind.name, path, batch)))
-            done_kind, future = pending.popleft()
-            yield done_kind, future.result()
-        while pending:
-            done_kind, future = pending.popleft()
-            yield done_kind, future.result()
+    yield first_kind, prepare(first_kind, path, batch, pool.checks, complete=True)
+    kinds = {kind.name: kind for _path, kind in files}
+    tasks = ((kind.name, path, batch) for path, kind, batch in batches)
+    for (name, _path, _batch), prepared in ordered_map(
+        _prepare_task,
+        tasks,
+        pool.count,
+        PREFETCH + 1,
+        start="fork",  # a command-line load runs no threads; the workers inherit warm caches
+        initializer=start_worker,
+        initargs=(pool.checks.shapes,),
+    ):
+        yield kinds[name], prepared
 
 
 def _write(

@@ -181,7 +181,7 @@ def test_a_load_of_one_batch_starts_no_process(
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("a worker pool was started")
 
-    monkeypatch.setattr("gateway.ingest.feeds.loader.ProcessPoolExecutor", refuse)
+    monkeypatch.setattr("gateway.ingest.process_pool.ProcessPoolExecutor", refuse)
     report = load_paths(engine, [demo_dir / "members.csv"], batch_rows=10_000, workers=2)
     assert report.created > 0
     with pytest.raises(AssertionError, match="worker pool"):

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from gateway.ingest.ehr import workers
+from gateway.ingest import process_pool
 from gateway.ingest.ehr.workers import ordered_map
 
 pytestmark = pytest.mark.unit
@@ -37,6 +37,6 @@ def test_a_daemonic_process_runs_everything_itself(monkeypatch: pytest.MonkeyPat
         raise AssertionError("a daemonic process may not start worker processes")
 
     monkeypatch.setattr(multiprocessing, "current_process", lambda: Daemonic())
-    monkeypatch.setattr(workers, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(process_pool, "ProcessPoolExecutor", no_pool)
     results = list(ordered_map(_square_and_pid, range(3), workers=2))
     assert [square for _n, (square, _pid) in results] == [0, 1, 4]
