@@ -7,8 +7,10 @@ than everything else they do (bench/load_bench.py, bench/ehr_bench.py). Semantic
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
+from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, bindparam, select, update
@@ -184,7 +186,13 @@ def _new_rids(conn: Connection, count: int) -> list[int]:
 
 
 def _values(table: Table, row: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(row[column.name] for column in table.columns)
+    """The row's values in the table's column order (one C-level lookup per row)."""
+    return _column_getter(table)(row)  # type: ignore[no-any-return]
+
+
+@cache
+def _column_getter(table: Table) -> Callable[[dict[str, Any]], Any]:
+    return itemgetter(*(column.name for column in table.columns))
 
 
 def _update_changed(conn: Connection, changed: list[tuple[Current, dict[str, Any]]]) -> None:
