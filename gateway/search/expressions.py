@@ -58,6 +58,16 @@ def _strip(part: str) -> str:
     return re.sub(r"^\(([^()]*(?:\([^()]*\))?)\)", r"\1", part)
 
 
+@cache
+def _backbones() -> frozenset[str]:
+    """Paths with children of their own (backbone elements): every proper prefix of a path."""
+    found: set[str] = set()
+    for key in _model()["path2Type"]:
+        parts = key.split(".")
+        found.update(".".join(parts[:n]) for n in range(1, len(parts)))
+    return frozenset(found)
+
+
 def _lookup(context: str, name: str) -> list[list[str]] | None:
     model = _model()
     path = f"{context}.{name}"
@@ -68,8 +78,7 @@ def _lookup(context: str, name: str) -> list[list[str]] | None:
     found = model["path2Type"].get(path)
     if found:
         return [[name, found]]
-    prefix = path + "."
-    if any(key.startswith(prefix) for key in model["path2Type"]):
+    if path in _backbones():
         return [[name, path]]  # a backbone element: its children are keyed by its path
     parent = model["type2Parent"].get(context)
     return _lookup(parent, name) if parent else None

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Connection, Engine
 
-from gateway.collector import batch_collector, between_batches
+from gateway.collector import EveryNthBatch, batch_collector
 from gateway.ingest.feeds.kind import FeedKind
 from gateway.ingest.feeds.prepare import (
     Batch,
@@ -47,6 +47,7 @@ BATCH_ROWS = 500
 PREFETCH = 4  # batches prepared ahead by the worker pool (bounds memory)
 WARM_ROWS = 50  # rows prepared here before the workers fork, to warm what they inherit
 MAX_WORKERS = 4
+COLLECT_EVERY = 8  # batches written between two collections in the writing process
 Progress = Callable[[int], None]
 
 
@@ -124,6 +125,7 @@ def _load(
     """
     report = LoadReport()
     written: set[tuple[str, str]] = set()  # a resource many rows make: written once per load
+    collections = EveryNthBatch(COLLECT_EVERY)
     with batch_collector(per_batch=True), engine.connect() as conn, bulk_checkpoints(conn):
         for kind, part in _prepared(files, batch_rows, pool):
             report.merge(part.report)
@@ -132,7 +134,7 @@ def _load(
             _write(conn, kind, fresh, report)
             rows = part.report.rows
             del part, fresh
-            between_batches()
+            collections.batch_done()
             if progress:
                 progress(rows)
     return report

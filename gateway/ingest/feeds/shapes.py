@@ -23,10 +23,17 @@ from typing import Any
 
 from gateway.fhir import StructureIssue, structure_issues
 
-_LEAF = {str: ":s", int: ":i", float: ":f", bool: ":b", type(None): ":n"}
+_LEAF = {int: ":i", float: ":f", bool: ":b", type(None): ":n"}
+# Keys under which FHIR JSON nests a whole resource (``contained``, ``Bundle.entry.resource``,
+# ``Bundle.entry.response.outcome``, ``Parameters.parameter.resource``): the resource there is
+# shaped by its own type. Elsewhere a ``resourceType`` key is an ordinary key of the element.
+_RESOURCE_KEYS = frozenset(("contained", "resource", "outcome"))
 
-# An element's shape as one string: ``path=key:kind,...``. Strings measured faster than tuples
-# of keys and types here: one hash and one compare per element in the set of passed shapes.
+# An element's shape as one string: ``path=key,key:kind,...``, where a string value (the
+# commonest kind) adds no suffix: FHIR keys are names, so ``a:i`` can only be the key ``a``
+# with an integer, and a shape that passed was made of valid names. Strings measured faster
+# than tuples of keys and types here: one hash and one compare per element in the set of
+# passed shapes.
 Shape = str
 
 
@@ -34,7 +41,7 @@ def element_shapes(resource: Mapping[str, Any]) -> list[Shape]:
     """The shapes of every element of ``resource``, innermost first.
 
     For ``{"resourceType": "Patient", "name": [{"family": "Ames"}]}``:
-    ``["Patient.name=family:s", "Patient=resourceType:s,name[{"]``.
+    ``["Patient.name=family", "Patient=resourceType,name[{"]``.
     """
     out: list[Shape] = []
     _visit(resource, str(resource.get("resourceType")), out)
@@ -47,36 +54,41 @@ def _visit(element: Mapping[str, Any], path: str, out: list[Shape]) -> None:
     for key, value in element.items():
         kind = type(value)
         if kind is str:
-            append(key + ":s")
+            append(key)
         elif kind is dict:
             append(key + "{")
-            _visit(value, _typed(path + "." + key, value), out)
+            if key in _RESOURCE_KEYS and "resourceType" in value:
+                _visit(value, f"{path}.{key}:{value['resourceType']}", out)
+            else:
+                _visit(value, path + "." + key, out)
         elif kind is list:
-            append(key + "[" + _items(value, path + "." + key, out))
+            append(key + "[" + _items(value, path + "." + key, key in _RESOURCE_KEYS, out))
         else:
             append(key + (_LEAF.get(kind) or f":{kind.__name__}"))
     out.append(path + "=" + ",".join(parts))
 
 
-def _items(items: list[Any], path: str, out: list[Shape]) -> str:
-    """The kinds of an array's items; object items are elements of their own."""
-    kinds: dict[str, None] = {}
+def _items(items: list[Any], path: str, resources: bool, out: list[Shape]) -> str:
+    """The kinds of an array's items (in order of first appearance, ``|`` between); object
+    items are elements of their own, shaped by their type where they are ``resources``."""
+    kinds: list[str] = []
     for item in items:
         kind = type(item)
         if kind is dict:
-            kinds["{"] = None
-            _visit(item, _typed(path, item), out)
+            mark = "{"
+            if resources and "resourceType" in item:
+                _visit(item, f"{path}:{item['resourceType']}", out)
+            else:
+                _visit(item, path, out)
+        elif kind is str:
+            mark = ":s"
         elif kind is list:  # never valid FHIR JSON: a shape of its own, so it is checked
-            kinds["[" + _items(item, path + "[]", out)] = None
+            mark = "[" + _items(item, path + "[]", False, out)
         else:
-            kinds[_LEAF.get(kind) or f":{kind.__name__}"] = None
+            mark = _LEAF.get(kind) or f":{kind.__name__}"
+        if mark not in kinds:
+            kinds.append(mark)
     return "|".join(kinds)
-
-
-def _typed(path: str, element: Mapping[str, Any]) -> str:
-    """A resource inside another (``contained``) is typed by its resourceType."""
-    resource_type = element.get("resourceType")
-    return path if resource_type is None else f"{path}:{resource_type}"
 
 
 class ShapeCheck:

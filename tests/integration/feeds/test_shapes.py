@@ -61,6 +61,22 @@ def test_contained_resources_are_shaped_by_their_type() -> None:
 
 
 @pytest.mark.unit
+def test_a_resource_type_outside_a_resource_key_is_an_ordinary_key() -> None:
+    plain = _patient(name=[{"family": "Ames"}])
+    odd = _patient(name=[{"family": "Ames", "resourceType": "Encounter"}])
+    assert not set(element_shapes(plain)).issuperset(element_shapes(odd))
+
+
+@pytest.mark.unit
+def test_array_item_kinds_are_part_of_the_shape() -> None:
+    strings = _patient(name=[{"given": ["Ann", "Bea"]}])
+    mixed = _patient(name=[{"given": ["Ann", {"x": "y"}]}])
+    numbers = _patient(name=[{"given": [1]}])
+    assert not set(element_shapes(strings)).issuperset(element_shapes(mixed))
+    assert not set(element_shapes(strings)).issuperset(element_shapes(numbers))
+
+
+@pytest.mark.unit
 def test_known_elements_in_a_new_combination_need_no_check(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -7,7 +7,7 @@ import weakref
 
 import pytest
 
-from gateway.collector import BATCH_THRESHOLD, batch_collector, between_batches
+from gateway.collector import BATCH_THRESHOLD, EveryNthBatch, batch_collector, between_batches
 
 pytestmark = pytest.mark.unit
 
@@ -35,6 +35,23 @@ def test_per_batch_collects_only_between_batches_and_restores_the_collector() ->
         assert cycle() is None
     assert gc.isenabled()
     assert gc.get_threshold() == before
+
+
+def test_every_nth_batch_collects_on_the_nth_batch_only() -> None:
+    with batch_collector(per_batch=True):
+        collections = EveryNthBatch(3)
+        cycle = _dropped_cycle()
+        collections.batch_done()
+        collections.batch_done()
+        assert cycle() is not None
+        collections.batch_done()
+        assert cycle() is None
+        again = _dropped_cycle()
+        collections.batch_done()
+        collections.batch_done()
+        assert again() is not None
+        collections.batch_done()
+        assert again() is None
 
 
 def test_tuned_mode_keeps_collecting_on_its_own() -> None:
