@@ -46,6 +46,7 @@ __all__ = ["STAGES", "LoadReport", "RowError", "feed_files", "load_paths", "map_
 BATCH_ROWS = 500
 PREFETCH = 4  # batches prepared ahead by the worker pool (bounds memory)
 WARM_ROWS = 50  # rows prepared here before the workers fork, to warm what they inherit
+FILL_ROWS = 100  # the rest of the first batch goes to the workers in pieces of this many rows
 MAX_WORKERS = 4
 COLLECT_EVERY = 8  # batches written between two collections in the writing process
 Progress = Callable[[int], None]
@@ -169,7 +170,9 @@ def _prepared(
     The first batch of the load is prepared here: a load of one batch never waits for
     processes to start. With workers, only its first ``WARM_ROWS`` rows are: enough to warm the
     caches the workers, forked after them, inherit (models, search plans, shapes checked),
-    without keeping the other core idle for a whole batch.
+    without keeping the other core idle for a whole batch. The rest of that batch goes to the
+    workers in pieces of ``FILL_ROWS``, so that this process has its first batch to write
+    after a fifth of a batch's work instead of a whole one (each piece is its own transaction).
     """
     batches: Iterator[tuple[Path, FeedKind, Batch]] = (
         (path, kind, b) for path, kind in files for b in chunks(path, kind, batch_rows)
@@ -188,10 +191,14 @@ def _prepared(
         for path, kind, batch in batches:
             yield kind, prepare(kind, path, batch, pool.checks)
         return
-    if len(batch.lines) > WARM_ROWS:  # the rest of it goes to the workers
-        rest = Batch(batch.header, batch.lines[WARM_ROWS:], 0.0)
-        batches = chain([(path, first_kind, rest)], batches)
-        batch = Batch(batch.header, batch.lines[:WARM_ROWS], batch.seconds)
+    if len(batch.lines) > WARM_ROWS:  # the rest of it goes to the workers, in pieces
+        lines = batch.lines
+        pieces = (
+            (path, first_kind, Batch(batch.header, lines[start : start + FILL_ROWS], 0.0))
+            for start in range(WARM_ROWS, len(lines), FILL_ROWS)
+        )
+        batches = chain(pieces, batches)
+        batch = Batch(batch.header, lines[:WARM_ROWS], batch.seconds)
     yield first_kind, prepare(first_kind, path, batch, pool.checks, complete=True)
     kinds = {kind.name: kind for _path, kind in files}
     tasks = ((kind.name, path, batch) for path, kind, batch in batches)

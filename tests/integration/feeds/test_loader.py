@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from gateway.cli import main
 from gateway.ingest.demo.members import write_member_feeds
-from gateway.ingest.feeds.loader import WARM_ROWS, LoadReport, load_paths
+from gateway.ingest.feeds.loader import FILL_ROWS, WARM_ROWS, LoadReport, load_paths
 from gateway.store.engine import make_engine
 from gateway.store.migrate import upgrade
 from gateway.store.repository import Repository
@@ -145,13 +145,14 @@ def _bodies(engine: Engine) -> dict[tuple[str, str], dict[str, object]]:
 
 @pytest.fixture(scope="module")
 def larger_demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A plan whose first batch is larger than WARM_ROWS, so that it is split."""
+    """A plan whose first batch is larger than WARM_ROWS + FILL_ROWS, so that it is split in
+    three: prepared here, a full piece and a short one in the workers."""
     out = tmp_path_factory.mktemp("larger-feeds")
-    write_member_feeds(out, small_pool(), WARM_ROWS + 10, seed=5)
+    write_member_feeds(out, small_pool(), WARM_ROWS + FILL_ROWS + 10, seed=5)
     return out
 
 
-@pytest.mark.parametrize(("plan", "batch_rows"), [("small", 20), ("larger", 3 * WARM_ROWS)])
+@pytest.mark.parametrize(("plan", "batch_rows"), [("small", 20), ("larger", 2 * (WARM_ROWS + FILL_ROWS))])
 def test_worker_processes_load_the_same_resources(
     engine: Engine,
     demo_dir: Path,
