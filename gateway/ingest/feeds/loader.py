@@ -37,7 +37,7 @@ from gateway.ingest.feeds.report import STAGES, LoadReport, RowError
 from gateway.ingest.feeds.shapes import ShapeCheck
 from gateway.ingest.process_pool import ordered_map
 from gateway.store.bulk import upsert_many
-from gateway.store.engine import bulk_checkpoints
+from gateway.store.engine import bulk_load_settings
 from gateway.store.indexing import TableRows
 from gateway.store.serialized import Serialized
 
@@ -127,7 +127,7 @@ def _load(
     report = LoadReport()
     written: set[tuple[str, str]] = set()  # a resource many rows make: written once per load
     collections = EveryNthBatch(COLLECT_EVERY)
-    with batch_collector(per_batch=True), engine.connect() as conn, bulk_checkpoints(conn):
+    with batch_collector(per_batch=True), engine.connect() as conn, bulk_load_settings(conn):
         for kind, part in _prepared(files, batch_rows, pool):
             report.merge(part.report)
             fresh = [(r, rows) for r, rows in part.resources if _key(r) not in written]

@@ -6,16 +6,18 @@ import csv
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from gateway.cli import main
 from gateway.ingest.demo.members import write_member_feeds
+from gateway.ingest.feeds import loader
 from gateway.ingest.feeds.loader import FILL_ROWS, WARM_ROWS, LoadReport, load_paths
-from gateway.store.engine import make_engine
+from gateway.store.engine import BULK_CACHE_KIB, BULK_WAL_PAGES, make_engine
 from gateway.store.migrate import upgrade
 from gateway.store.repository import Repository
 from gateway.store.tables import resource, resource_history
@@ -152,7 +154,9 @@ def larger_demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.mark.parametrize(("plan", "batch_rows"), [("small", 20), ("larger", 2 * (WARM_ROWS + FILL_ROWS))])
+@pytest.mark.parametrize(
+    ("plan", "batch_rows"), [("small", 20), ("larger", 2 * (WARM_ROWS + FILL_ROWS))]
+)
 def test_worker_processes_load_the_same_resources(
     engine: Engine,
     demo_dir: Path,
@@ -220,27 +224,39 @@ def test_cli_refuses_bad_counts(
     assert flags[0] in capsys.readouterr().err
 
 
-def test_sqlite_checkpoints_less_often_only_during_a_load(demo_dir: Path, tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'wal.db'}", pool_size=1)
+def test_sqlite_checkpoints_less_often_and_caches_more_only_during_a_load(
+    demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'wal.db'}", pool_size=2)
     upgrade(engine)
+    settings = ("wal_autocheckpoint", "cache_size")
 
-    def pages() -> int:
-        with engine.connect() as conn:
-            dbapi = conn.connection.dbapi_connection
-            assert dbapi is not None
-            return int(dbapi.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+    def read(conn: Connection) -> tuple[int, ...]:
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None
+        return tuple(int(dbapi.execute(f"PRAGMA {name}").fetchone()[0]) for name in settings)
 
-    during: list[int] = []
+    loading: list[tuple[int, ...]] = []
+    real = loader._write
+
+    def spying(conn: Connection, *args: Any) -> None:
+        loading.append(read(conn))
+        real(conn, *args)
+
+    monkeypatch.setattr(loader, "_write", spying)
+    others: list[tuple[int, ...]] = []
 
     def progress(_rows: int) -> None:
-        with engine.connect() as conn:  # the pool's other connections keep the default
-            dbapi = conn.connection.dbapi_connection
-            assert dbapi is not None
-            during.append(int(dbapi.execute("PRAGMA wal_autocheckpoint").fetchone()[0]))
+        with engine.connect() as conn:  # the pool's other connection keeps the default
+            others.append(read(conn))
 
-    before = pages()
-    load_paths(engine, [demo_dir / "members.csv"], progress=progress)
-    assert during
-    assert set(during) == {before}
-    assert pages() == before  # the load's own connection went back to the pool restored
+    with engine.connect() as conn:
+        before = read(conn)
+    load_paths(engine, [demo_dir / "members.csv"], batch_rows=4, progress=progress)
+    assert loading
+    assert set(loading) == {(BULK_WAL_PAGES, -BULK_CACHE_KIB)} != {before}
+    assert others
+    assert set(others) == {before}
+    with engine.connect() as one, engine.connect() as two:  # the load's went back restored
+        assert read(one) == read(two) == before
     engine.dispose()
