@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.engine import Connection
@@ -28,7 +28,16 @@ Body = Mapping[str, Any] | Serialized  # a body with its id, or one serialized a
 Item = tuple[str, Body]  # (resource type, body)
 Current = tuple[int, int, datetime, bool, str]  # rid, version, last_updated, deleted, hash
 Index = IndexRows | TableRows  # extracted rows, or already laid out per table
-_Entry = tuple[str, Body, Index | None]
+
+
+class ExtractLater(NamedTuple):
+    """The index rows of a :class:`Serialized` body, to extract from its mapped ``body`` only if
+    the item is written (a load in one process: an unchanged reload extracts nothing)."""
+
+    body: Mapping[str, Any]
+
+
+_Entry = tuple[str, Body, Index | ExtractLater | None]
 
 
 def upsert_many(
@@ -36,7 +45,7 @@ def upsert_many(
     items: Sequence[Item],
     *,
     mapping_version: str | None = None,
-    index_rows: Sequence[Index | None] | None = None,
+    index_rows: Sequence[Index | ExtractLater | None] | None = None,
 ) -> list[tuple[StoredResource | None, WriteOutcome]]:
     """Upsert every item by its id, in order; run inside the caller's transaction.
 
@@ -44,12 +53,12 @@ def upsert_many(
     processes): it is then written with its index rows, which must be given.
     ``index_rows``: optional, one :func:`gateway.search.extract.extract` result (or None) per
     item, same order, computed by the caller outside the transaction (loads do it in worker
-    processes); where it is missing the rows are extracted here, only for the items written
-    (an unchanged item costs no extraction).
+    processes); where it is missing, or :class:`ExtractLater`, the rows are extracted here, only
+    for the items written (an unchanged item costs no extraction).
     """
     if index_rows is not None and len(index_rows) != len(items):
         raise ValueError("index_rows must hold one entry per item")
-    rows: Sequence[Index | None] = index_rows or [None] * len(items)
+    rows: Sequence[Index | ExtractLater | None] = index_rows or [None] * len(items)
     entries = [
         (rtype, body, extracted) for (rtype, body), extracted in zip(items, rows, strict=True)
     ]
@@ -227,7 +236,7 @@ def _write_history_and_index(
     new_rows: list[dict[str, Any]],
     changed_rows: list[dict[str, Any]],
     rids: dict[tuple[str, str], int],
-    given: dict[tuple[str, str], tuple[Body, Index | None]],
+    given: dict[tuple[str, str], tuple[Body, Index | ExtractLater | None]],
 ) -> None:
     history = [
         _values(resource_history, _history_row(row, rids, method))
@@ -245,7 +254,7 @@ def _key(row: dict[str, Any]) -> tuple[str, str]:
 
 
 def _index_of(
-    row: dict[str, Any], given: dict[tuple[str, str], tuple[Body, Index | None]]
+    row: dict[str, Any], given: dict[tuple[str, str], tuple[Body, Index | ExtractLater | None]]
 ) -> Index:
     """The index rows the caller extracted, or those extracted here, for written rows only.
 
@@ -254,6 +263,8 @@ def _index_of(
     column of ``resource``).
     """
     body, extracted = given[_key(row)]
+    if isinstance(extracted, ExtractLater):
+        return extract(row["res_type"], extracted.body)
     if extracted is not None:
         return extracted
     assert not isinstance(body, Serialized)  # upsert_many refuses those without index rows

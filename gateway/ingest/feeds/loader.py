@@ -24,7 +24,7 @@ from gateway.ingest.feeds.prepare import (
     Batch,
     Checks,
     Prepared,
-    Resource,
+    Rows,
     chunks,
     map_row,
     prepare,
@@ -38,7 +38,6 @@ from gateway.ingest.feeds.shapes import ShapeCheck
 from gateway.ingest.process_pool import ordered_map
 from gateway.store.bulk import upsert_many
 from gateway.store.engine import bulk_load_settings
-from gateway.store.indexing import TableRows
 from gateway.store.serialized import Serialized
 
 __all__ = ["STAGES", "LoadReport", "RowError", "feed_files", "load_paths", "map_row", "read_rows"]
@@ -141,10 +140,8 @@ def _load(
     return report
 
 
-def _key(resource: Resource) -> tuple[str, str]:
-    if isinstance(resource, Serialized):
-        return resource.resource_type, resource.id
-    return str(resource["resourceType"]), str(resource["id"])
+def _key(resource: Serialized) -> tuple[str, str]:
+    return resource.resource_type, resource.id
 
 
 class Workers:
@@ -217,14 +214,14 @@ def _prepared(
 def _write(
     conn: Connection,
     kind: FeedKind,
-    batch: list[tuple[Resource, TableRows | None]],
+    batch: list[tuple[Serialized, Rows]],
     report: LoadReport,
 ) -> None:
-    """Upsert one batch in one transaction, with the index rows extracted beforehand."""
+    """Upsert one batch in one transaction, with its index rows (or extracting them here)."""
     if not batch:
         return
     started = time.perf_counter()
-    items = [(_key(r)[0], r) for r, _rows in batch]
+    items = [(r.resource_type, r) for r, _rows in batch]
     with conn.begin():
         written = upsert_many(
             conn,

@@ -27,6 +27,7 @@ from gateway.ingest.feeds.registry import kind_named
 from gateway.ingest.feeds.report import LoadReport, RowError
 from gateway.ingest.feeds.shapes import ShapeCheck
 from gateway.search.extract import extract
+from gateway.store.bulk import ExtractLater
 from gateway.store.indexing import TableRows, table_rows
 from gateway.store.serialized import Serialized
 
@@ -53,20 +54,21 @@ class Batch:
     seconds: float  # CPU seconds spent reading them
 
 
-Resource = Mapping[str, Any] | Serialized
+Rows = TableRows | ExtractLater  # index rows laid out per table, or extracted when written
 
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """A batch ready to write: resources with their index rows, and its partial report.
+    """A batch ready to write: serialized resources with their index rows, and its partial
+    report.
 
-    In a load with workers a resource is :class:`Serialized` (its bytes and hash made where it
-    was prepared) and comes with its index rows laid out per table; in a load without, it is
-    the mapped dict, and the writer extracts and serializes what it writes only (an unchanged
-    reload costs neither).
+    Every resource is :class:`Serialized` where it was prepared (its bytes and content hash).
+    In a load with workers its index rows come laid out per table; in a load without, they
+    are extracted by the writer from the mapped body, for what it writes only (an unchanged
+    reload extracts nothing).
     """
 
-    resources: list[tuple[Resource, TableRows | None]]
+    resources: list[tuple[Serialized, Rows]]
     report: LoadReport
 
 
@@ -159,10 +161,11 @@ def prepare_in_worker(name: str, path: Path, batch: Batch) -> Prepared:
 def prepare(
     kind: FeedKind, path: Path, batch: Batch, checks: Checks, *, complete: bool = False
 ) -> Prepared:
-    """Parse, validate, map and check one batch of rows: the mapped resources, unindexed.
+    """Parse, validate, map, check and serialize one batch of rows.
 
-    ``complete`` (in workers, and for what they inherit): extract and serialize them too, so
-    the writing process only splices their version in and runs the SQL.
+    ``complete`` (in workers, and for what they inherit): extract the index rows too, so the
+    writing process only splices each version in and runs the SQL. Otherwise the writer
+    extracts them for the resources it writes (:class:`~gateway.store.bulk.ExtractLater`).
 
     Each row goes through every stage before the next row is parsed: the objects of one row's
     resources are then still in the CPU caches when they are walked again (checked, indexed,
@@ -173,31 +176,31 @@ def prepare(
     seconds = report.seconds
     seconds["parse"] = batch.seconds
     header = batch.header
-    out: list[tuple[Resource, TableRows | None]] = []
+    out: list[tuple[Serialized, Rows]] = []
     for line, raw in batch.lines:
         started = time.process_time()
         row = parse(header, line, raw)
         seconds["parse"] += time.process_time() - started
         resources = _map_row(path, kind, row, report, checks)
-        if not complete:
-            out.extend((r, None) for r in resources)
-        elif resources:
-            out.extend(_finished(resources, seconds))
+        if resources:
+            out.extend(_finished(resources, seconds, complete))
     return Prepared(out, report)
 
 
 def _finished(
-    resources: list[Mapping[str, Any]], seconds: dict[str, float]
-) -> list[tuple[Resource, TableRows | None]]:
-    """One row's resources serialized, with their index rows laid out per table."""
+    resources: list[Mapping[str, Any]], seconds: dict[str, float], complete: bool
+) -> list[tuple[Serialized, Rows]]:
+    """One row's resources serialized, with their index rows laid out per table (``complete``)
+    or to be extracted when written."""
     started = time.process_time()
-    indexed = [
-        (r, table_rows(rtype := str(r["resourceType"]), extract(rtype, r))) for r in resources
+    indexed: list[tuple[Mapping[str, Any], Rows]] = [
+        (r, table_rows(rtype := str(r["resourceType"]), extract(rtype, r)))
+        if complete
+        else (r, ExtractLater(r))
+        for r in resources
     ]
     index_done = time.process_time()
-    done: list[tuple[Resource, TableRows | None]] = [
-        (Serialized.of(str(r["resourceType"]), str(r["id"]), r), rows) for r, rows in indexed
-    ]
+    done = [(Serialized.of(str(r["resourceType"]), str(r["id"]), r), rows) for r, rows in indexed]
     seconds["index"] += index_done - started
     seconds["serialize"] += time.process_time() - index_done
     return done

@@ -17,6 +17,7 @@ from gateway.cli import main
 from gateway.ingest.demo.members import write_member_feeds
 from gateway.ingest.feeds import loader
 from gateway.ingest.feeds.loader import FILL_ROWS, WARM_ROWS, LoadReport, load_paths
+from gateway.store import bulk
 from gateway.store.engine import BULK_CACHE_KIB, BULK_WAL_PAGES, make_engine
 from gateway.store.migrate import upgrade
 from gateway.store.repository import Repository
@@ -62,6 +63,23 @@ def test_reload_of_unchanged_files_writes_nothing(engine: Engine, demo_dir: Path
     assert (again.created, again.updated) == (0, 0)
     assert again.unchanged == first.created
     assert _versions(engine) == versions
+
+
+def test_reload_in_one_process_extracts_index_rows_of_nothing(
+    engine: Engine, demo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = load_paths(engine, [demo_dir])
+    extracted: list[str] = []
+    real = bulk.extract
+
+    def counting(resource_type: str, body: Any) -> Any:
+        extracted.append(resource_type)
+        return real(resource_type, body)
+
+    monkeypatch.setattr(bulk, "extract", counting)
+    again = load_paths(engine, [demo_dir], workers=1)
+    assert again.unchanged == first.created > 0
+    assert extracted == []
 
 
 def test_changed_row_makes_exactly_one_new_version(

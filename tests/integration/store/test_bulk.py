@@ -12,7 +12,7 @@ from auth.context import AccessContext
 from gateway.interactions.search import matching_ids
 from gateway.search.extract import extract
 from gateway.store import bulk
-from gateway.store.bulk import upsert_many
+from gateway.store.bulk import ExtractLater, upsert_many
 from gateway.store.index_tables import ALL_TABLES
 from gateway.store.indexing import COPY_MIN_ROWS, table_rows
 from gateway.store.records import WriteOutcome
@@ -165,6 +165,32 @@ def test_unchanged_items_are_not_extracted_again(
     with engine.begin() as conn:
         upsert_many(conn, [*items[:2], ("Patient", _patient("p2", "Changed"))])
     assert extracted == ["p2"]
+
+
+def test_extract_later_extracts_only_what_is_written(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def serialized(items: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, Serialized]]:
+        return [(t, Serialized.of(t, str(b["id"]), b)) for t, b in items]
+
+    items = [("Patient", _patient(f"p{i}", f"F{i}")) for i in range(3)]
+    with engine.begin() as conn:
+        upsert_many(conn, serialized(items), index_rows=[ExtractLater(b) for _, b in items])
+    extracted: list[str] = []
+
+    def counting(resource_type: str, body: Any) -> Any:
+        extracted.append(str(body["id"]))
+        return extract(resource_type, body)
+
+    monkeypatch.setattr(bulk, "extract", counting)
+    changed = [*items[:2], ("Patient", _patient("p2", "Changed"))]
+    with engine.begin() as conn:
+        upsert_many(conn, serialized(changed), index_rows=[ExtractLater(b) for _, b in changed])
+    assert extracted == ["p2"]
+    with engine.connect() as conn:
+        found = matching_ids(conn, "Patient", [("family", "Changed")], AccessContext.internal())
+        gone = matching_ids(conn, "Patient", [("family", "F2")], AccessContext.internal())
+    assert (found, gone) == (["p2"], [])
 
 
 def test_serialized_bodies_are_stored_like_dicts(engine: Engine) -> None:
