@@ -40,18 +40,13 @@ def test_per_batch_collects_only_between_batches_and_restores_the_collector() ->
 def test_every_nth_batch_collects_on_the_nth_batch_only() -> None:
     with batch_collector(per_batch=True):
         collections = EveryNthBatch(3)
-        cycle = _dropped_cycle()
-        collections.batch_done()
-        collections.batch_done()
-        assert cycle() is not None
-        collections.batch_done()
-        assert cycle() is None
-        again = _dropped_cycle()
-        collections.batch_done()
-        collections.batch_done()
-        assert again() is not None
-        collections.batch_done()
-        assert again() is None
+        for _round in range(2):  # the count starts again after each collection
+            cycle = _dropped_cycle()
+            collections.batch_done()
+            collections.batch_done()
+            assert cycle() is not None
+            collections.batch_done()
+            assert cycle() is None
 
 
 def test_tuned_mode_keeps_collecting_on_its_own() -> None:
